@@ -1,0 +1,17 @@
+package org.ecmpipe.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code ecmpipe}: the top-level command; the work is in its subcommands. */
+@Command(name = "ecmpipe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Factors batches of large integers with ECM by driving GMP-ECM: stage 1 on the GPU"
+                + " (or CPU) while CPU workers run stage 2 of the previous number.",
+        subcommands = {Stage2Command.class, picocli.CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:all numbers done",
+                "1:runtime failure",
+                "2:usage or input error before any work",
+                "3:finished, but some input was skipped or some number failed"})
+public final class EcmpipeCommand {
+}

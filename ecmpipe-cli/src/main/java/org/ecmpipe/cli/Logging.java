@@ -1,0 +1,56 @@
+package org.ecmpipe.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Log set-up after the command line is read: {@code -v} turns on debug logs (with ecm's own lines), and a
+ * log file in the work dir keeps everything at debug level for later reading.
+ */
+final class Logging {
+    /** Logger for the lines ecm itself prints (debug level). */
+    static final String ECM_OUTPUT = "ecm";
+
+    private Logging() {
+    }
+
+    static void configure(boolean verbose, Path logFile) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return; // another SLF4J binding: leave its set-up alone
+        }
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger ours = context.getLogger("org.ecmpipe");
+        ch.qos.logback.classic.Logger ecm = context.getLogger(ECM_OUTPUT);
+        if (verbose) {
+            ours.setLevel(Level.DEBUG);
+            ecm.setLevel(Level.DEBUG);
+            var console = root.getAppender("CONSOLE");
+            if (console != null) {
+                console.clearAllFilters();
+            }
+        }
+        if (logFile != null) {
+            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+            encoder.setContext(context);
+            encoder.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+            encoder.start();
+            FileAppender<ILoggingEvent> file = new FileAppender<>();
+            file.setContext(context);
+            file.setName("work-dir-log");
+            file.setFile(logFile.toString());
+            file.setAppend(true);
+            file.setEncoder(encoder);
+            file.start();
+            root.addAppender(file);
+            // the file gets debug detail even without -v; the console appender filters by threshold
+            ours.setLevel(Level.DEBUG);
+            ecm.setLevel(Level.DEBUG);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.ecmpipe.ecm;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Argument lists for every way ecmpipe runs GMP-ECM. Never a shell string: the number goes on stdin and each
+ * argument is its own list element.
+ */
+public final class EcmCommand {
+    private EcmCommand() {
+    }
+
+    /**
+     * CPU stage 1: {@code ecm -param P -save FILE -c CURVES B1 0}. The parametrization is always explicit: without
+     * {@code -param}, GMP-ECM 7.0.5+ saves param-1 curves without a PARAM field and resumes them as param 0.
+     */
+    public static List<String> cpuStage1(EcmBinary ecm, int param, int curves, Path saveFile, long b1) {
+        return List.of(ecm.path().toString(), "-param", Integer.toString(param), "-save", saveFile.toString(),
+                "-c", Integer.toString(curves), Long.toString(b1), "0");
+    }
+
+    /**
+     * GPU stage 1: {@code ecm -gpu [-cgbn] [-gpudevice D] [-gpucurves N] -save FILE -c CURVES B1 0}. GPU curves are
+     * always param 3. {@code -c} counts curves, rounded up by ecm to whole batches.
+     *
+     * @param device the CUDA device, or null for ecm's choice
+     * @param gpuCurves curves per batch, or null for ecm's default (64 per multiprocessor)
+     * @param cgbn add {@code -cgbn} (GMP-ECM 7.0.5 built with CGBN: the fast kernel)
+     */
+    public static List<String> gpuStage1(EcmBinary ecm, Integer device, Integer gpuCurves, boolean cgbn, int curves,
+                                         Path saveFile, long b1) {
+        List<String> args = new ArrayList<>(List.of(ecm.path().toString(), "-gpu"));
+        if (cgbn) {
+            args.add("-cgbn");
+        }
+        if (device != null) {
+            args.addAll(List.of("-gpudevice", device.toString()));
+        }
+        if (gpuCurves != null) {
+            args.addAll(List.of("-gpucurves", gpuCurves.toString()));
+        }
+        args.addAll(List.of("-save", saveFile.toString(), "-c", Integer.toString(curves), Long.toString(b1), "0"));
+        return List.copyOf(args);
+    }
+
+    /**
+     * A stage-2 worker reading residue lines from stdin: {@code [stdbuf -oL] ecm -resume - B1 [B2]}. B1 must be the
+     * residues' B1 (a larger one makes ecm exit on param-3 lines). stdbuf makes ecm line-buffered, so the echo of
+     * our per-line sentinel arrives at once.
+     *
+     * @param b2 null for GMP-ECM's default B2 for this B1
+     */
+    public static List<String> resumeFromStdin(EcmBinary ecm, long b1, BigInteger b2) {
+        List<String> args = new ArrayList<>();
+        if (ecm.stdbuf() != null) {
+            args.addAll(List.of(ecm.stdbuf().toString(), "-oL"));
+        }
+        args.addAll(List.of(ecm.path().toString(), "-resume", "-", Long.toString(b1)));
+        if (b2 != null) {
+            args.add(b2.toString());
+        }
+        return List.copyOf(args);
+    }
+}

@@ -1,0 +1,114 @@
+package org.ecmpipe.ecm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One finished run of a child process: its exit code and everything it printed. Runs an argument list, never
+ * a shell.
+ *
+ * @param exitCode the exit code, or -1 when it was ended for running past its timeout
+ */
+public record ProcessRun(List<String> command, int exitCode, List<String> stdout, List<String> stderr,
+                         Duration elapsed, boolean timedOut) {
+
+    public ProcessRun {
+        command = List.copyOf(command);
+        stdout = List.copyOf(stdout);
+        stderr = List.copyOf(stderr);
+    }
+
+    /**
+     * Starts {@code command} through {@code children}, writes {@code stdin} and closes it, hands each stdout line
+     * to {@code onLine} as it arrives, and waits for exit. Past {@code timeout} the process is ended.
+     *
+     * @throws EcmException when the process cannot be started or the wait is interrupted (the child is ended)
+     */
+    public static ProcessRun run(ChildProcesses children, List<String> command, String stdin, Duration timeout,
+                                 Consumer<String> onLine) {
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = children.start(new ProcessBuilder(command));
+        } catch (IOException e) {
+            throw new EcmException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        List<String> out = new ArrayList<>();
+        List<String> err = Collections.synchronizedList(new ArrayList<>());
+        Thread errReader = Thread.ofVirtual().name("stderr-" + process.pid()).start(() -> drain(process, err));
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = Thread.ofVirtual().name("timeout-" + process.pid()).start(() -> {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    timedOut.set(true);
+                    ChildProcesses.end(process, ChildProcesses.DEFAULT_GRACE);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // the process exited before reading its input; its exit code and stderr tell why
+            }
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    out.add(line);
+                    onLine.accept(line);
+                }
+            } catch (IOException e) {
+                // stream closed because the process was ended; handled by the exit code below
+            }
+            int code = process.waitFor();
+            errReader.join(Duration.ofSeconds(5));
+            watchdog.interrupt();
+            List<String> errCopy;
+            synchronized (err) {
+                errCopy = List.copyOf(err);
+            }
+            return new ProcessRun(command, timedOut.get() ? -1 : code, out, errCopy, elapsedSince(start), timedOut.get());
+        } catch (InterruptedException e) {
+            ChildProcesses.end(process, Duration.ZERO);
+            Thread.currentThread().interrupt();
+            throw new EcmException("interrupted while running " + command.getFirst(), e);
+        } finally {
+            if (process.isAlive()) {
+                ChildProcesses.end(process, Duration.ZERO);
+            }
+        }
+    }
+
+    private static void drain(Process process, List<String> sink) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                sink.add(line);
+            }
+        } catch (IOException e) {
+            sink.add("(stderr unreadable: " + e.getMessage() + ")");
+        }
+    }
+
+    private static Duration elapsedSince(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** The last lines of stderr, for error messages. */
+    public String stderrTail() {
+        int from = Math.max(0, stderr.size() - 5);
+        return String.join(" | ", stderr.subList(from, stderr.size()));
+    }
+}

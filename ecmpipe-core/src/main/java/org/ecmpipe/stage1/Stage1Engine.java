@@ -1,0 +1,17 @@
+package org.ecmpipe.stage1;
+
+import java.util.function.Consumer;
+
+/** Runs ECM stage 1 for one number and saves its residues. One engine per device (a GPU, or the CPU). */
+public interface Stage1Engine {
+
+    /** A short name for logs, e.g. {@code GPU 0} or {@code CPU}. */
+    String name();
+
+    /**
+     * Runs stage 1. Blocks until ecm exits; interrupting the calling thread ends the ecm process.
+     *
+     * @param onLine each line ecm prints, for verbose logs
+     */
+    Stage1Result run(Stage1Request request, Consumer<String> onLine);
+}

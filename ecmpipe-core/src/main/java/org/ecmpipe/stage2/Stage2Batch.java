@@ -1,0 +1,73 @@
+package org.ecmpipe.stage2;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.ecmpipe.ecm.FoundFactor;
+import org.ecmpipe.residue.CompositeResidues;
+import org.ecmpipe.residue.Residue;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.result.Factorization;
+
+/**
+ * Stage 2 of a residue file, number after number: runs each number's residues through a {@link Stage2Executor}
+ * and turns what it found into that number's {@link CompositeResult}.
+ */
+public final class Stage2Batch {
+
+    /** Options shared by every number of the batch. */
+    public record Options(BigInteger b2, int workers, boolean continueAfterFactor, int progressInterval,
+                          Duration curveTimeout) {
+        public Options {
+            Objects.requireNonNull(curveTimeout, "curveTimeout");
+        }
+    }
+
+    private final Stage2Executor executor;
+    private final String ecmVersion;
+    private final Options options;
+
+    public Stage2Batch(Stage2Executor executor, String ecmVersion, Options options) {
+        this.executor = executor;
+        this.ecmVersion = ecmVersion;
+        this.options = options;
+    }
+
+    public CompositeResult run(CompositeResidues work, Stage2Listener listener) {
+        Instant started = Instant.now();
+        Factorization factorization = new Factorization(work.composite());
+        // a residue saved after a stage-1 factor carries the cofactor: that factor was found in stage 1
+        for (Residue r : work.residues()) {
+            if (!r.n().equals(work.composite())) {
+                factorization.add(work.composite().divide(r.n()), 1, null);
+            }
+        }
+        List<BigInteger> known = factorization.factors().stream().map(f -> f.factor()).toList();
+        Stage2Request request = new Stage2Request(work.composite(), work.b1(), options.b2(), work.residues(),
+                options.workers(), options.continueAfterFactor(), options.progressInterval(), options.curveTimeout(),
+                known);
+        Stage2Result result = executor.run(request, listener);
+        for (FoundFactor f : result.factors()) {
+            factorization.add(f.factor(), f.step(), f.sigma());
+        }
+        CompositeResult.Status status = CompositeResult.Status.DONE;
+        String reason = null;
+        if (!result.failures().isEmpty() && !result.stoppedEarly() && !factorization.isComplete()) {
+            status = CompositeResult.Status.FAILED;
+            CurveFailure first = result.failures().getFirst();
+            reason = result.failures().size() + " of " + result.curvesTotal() + " curves failed; first (line "
+                    + first.lineNumber() + "): " + first.reason();
+        }
+        return new CompositeResult(work.composite(), status, reason, factorization.factors(), factorization.cofactor(),
+                factorization.cofactorIsPrime(), work.b1(), result.b2(), commonParam(work.residues()),
+                work.residues().size(), result.curvesCompleted(), 0.0, result.elapsed().toNanos() / 1e9, true,
+                started, Instant.now(), ecmVersion);
+    }
+
+    private static Integer commonParam(List<Residue> residues) {
+        List<Integer> params = residues.stream().map(Residue::effectiveParam).distinct().toList();
+        return params.size() == 1 ? params.getFirst() : null;
+    }
+}

@@ -1,0 +1,214 @@
+package org.ecmpipe.stage2;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ecmpipe.ecm.ChildProcesses;
+import org.ecmpipe.ecm.EcmBinary;
+import org.ecmpipe.ecm.EcmCommand;
+import org.ecmpipe.ecm.FoundFactor;
+import org.ecmpipe.residue.Residue;
+import org.ecmpipe.result.Factorization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs stage 2 of one number on W CPU workers, each an {@code ecm -resume -} process. Workers take the next
+ * residue line when they finish their last one, so a slow curve never leaves the others idle. A new factor
+ * ends every worker at once (SIGKILL: a resume worker holds nothing worth saving) unless the request asks to
+ * continue after a factor. When {@link #run} returns, none of its ecm processes is left running.
+ */
+public final class Stage2Executor {
+
+    private static final Logger log = LoggerFactory.getLogger(Stage2Executor.class);
+    /** This many curves failing in a row, with none completing between them, ends the number's stage 2. */
+    static final int MAX_CONSECUTIVE_FAILURES = 3;
+
+    private final EcmBinary ecm;
+    private final ChildProcesses children;
+
+    public Stage2Executor(EcmBinary ecm, ChildProcesses children) {
+        this.ecm = ecm;
+        this.children = children;
+    }
+
+    /**
+     * Runs stage 2 and blocks until it is done, stopped by a factor, or the calling thread is interrupted (then
+     * the workers are ended and the partial result returned with the interrupt flag set).
+     */
+    public Stage2Result run(Stage2Request request, Stage2Listener listener) {
+        return new Run(request, listener).execute();
+    }
+
+    /** The shared state of one {@link #run} call. */
+    private final class Run {
+        private final Stage2Request request;
+        private final Stage2Listener listener;
+        private final AtomicInteger nextCurve = new AtomicInteger();
+        private final AtomicInteger completed = new AtomicInteger();
+        private final AtomicInteger consecutiveFailures = new AtomicInteger();
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final AtomicBoolean stoppedByFactor = new AtomicBoolean();
+        private final AtomicReference<BigInteger> effectiveB2 = new AtomicReference<>();
+        private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+        private final Factorization factorization;
+        private final List<FoundFactor> factors = new ArrayList<>();
+        private final List<CurveFailure> failures = new ArrayList<>();
+        private final long startNanos = System.nanoTime();
+
+        Run(Stage2Request request, Stage2Listener listener) {
+            this.request = request;
+            this.listener = listener;
+            this.factorization = new Factorization(request.composite());
+            request.knownFactors().forEach(f -> factorization.add(f, 0, null));
+        }
+
+        Stage2Result execute() {
+            int total = request.residues().size();
+            int workers = Math.min(request.workers(), total);
+            List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2());
+            boolean streaming = ecm.stdbuf() != null;
+            if (!streaming) {
+                log.warn("stdbuf not found: stage 2 starts one ecm process per curve");
+            }
+            try (ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                    .daemon().name("stage2-timeouts").unstarted(r));
+                 ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stage2-worker-", 1).factory())) {
+                List<Future<?>> running = new ArrayList<>();
+                for (int w = 1; w <= workers; w++) {
+                    ResumeWorker worker = new ResumeWorker(w, command, streaming, children, timer, listener::ecmOutput);
+                    running.add(pool.submit(() -> work(worker)));
+                }
+                try {
+                    for (Future<?> f : running) {
+                        f.get();
+                    }
+                } catch (InterruptedException e) {
+                    stop("interrupted");
+                    pool.shutdown();
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    stop("worker error");
+                    throw new IllegalStateException("stage-2 worker failed", e.getCause());
+                }
+            } finally {
+                processes.forEach(p -> ChildProcesses.end(p, Duration.ZERO));
+            }
+            synchronized (this) {
+                return new Stage2Result(request.composite(), request.b1(),
+                        effectiveB2.get() != null ? effectiveB2.get() : request.b2(), total, completed.get(), factors,
+                        failures, Duration.ofNanos(System.nanoTime() - startNanos), stoppedByFactor.get());
+            }
+        }
+
+        private void work(ResumeWorker worker) {
+            try (worker) {
+                while (!stopping.get()) {
+                    int index = nextCurve.getAndIncrement();
+                    if (index >= request.residues().size()) {
+                        return;
+                    }
+                    Residue residue = request.residues().get(index);
+                    CurveOutcome outcome;
+                    try {
+                        outcome = worker.run(residue, index, request.curveTimeout(), stopping::get, p -> {
+                            processes.add(p);
+                            p.onExit().thenRun(() -> processes.remove(p));
+                            if (stopping.get()) {
+                                ChildProcesses.end(p, Duration.ZERO);
+                            }
+                        });
+                    } catch (IOException | IllegalStateException e) {
+                        fail(new CurveFailure(residue.lineNumber(), residue.curve(), "cannot start ecm: " + e.getMessage()));
+                        stop("ecm cannot be started");
+                        return;
+                    }
+                    record(residue, outcome);
+                }
+            }
+        }
+
+        private void record(Residue residue, CurveOutcome outcome) {
+            if (outcome.b2() != null) {
+                effectiveB2.compareAndSet(null, outcome.b2());
+            }
+            if (outcome.sigma() != null && residue.curve() != null
+                    && outcome.sigma().param() != residue.curve().param()) {
+                log.warn("line {}: ecm resumed sigma {} but the line says param {}", residue.lineNumber(),
+                        outcome.sigma(), residue.effectiveParam());
+            }
+            outcome.factors().forEach(this::offerFactor);
+            switch (outcome.status()) {
+                case COMPLETED -> {
+                    consecutiveFailures.set(0);
+                    int done = completed.incrementAndGet();
+                    if (request.progressInterval() > 0 && done % request.progressInterval() == 0) {
+                        listener.progress(new Stage2Progress(done, request.residues().size(), factorCount(),
+                                Duration.ofNanos(System.nanoTime() - startNanos)));
+                    }
+                }
+                case SKIPPED -> log.debug("line {}: ecm skipped it{}", residue.lineNumber(),
+                        outcome.detail().isEmpty() ? "" : " (" + outcome.detail() + ")");
+                case STOPPED -> { }
+                case DIED, TIMED_OUT -> {
+                    fail(new CurveFailure(residue.lineNumber(), outcome.sigma(), outcome.detail()));
+                    if (consecutiveFailures.incrementAndGet() >= MAX_CONSECUTIVE_FAILURES) {
+                        stop(MAX_CONSECUTIVE_FAILURES + " curves failed in a row");
+                    }
+                }
+            }
+        }
+
+        private void offerFactor(FoundFactor found) {
+            Factorization.Outcome outcome;
+            synchronized (this) {
+                outcome = factorization.add(found.factor(), found.step(), found.sigma());
+                if (outcome == Factorization.Outcome.NEW) {
+                    factors.add(found);
+                }
+            }
+            switch (outcome) {
+                case NEW -> {
+                    listener.factorFound(found);
+                    if (!request.continueAfterFactor()) {
+                        stoppedByFactor.set(true);
+                        stop("factor found");
+                    }
+                }
+                case NOT_A_DIVISOR -> log.warn("ecm reported {} (sigma {}), which does not divide {}: ignored",
+                        found.factor(), found.sigma(), request.composite());
+                default -> { }
+            }
+        }
+
+        private synchronized int factorCount() {
+            return factors.size();
+        }
+
+        private void fail(CurveFailure failure) {
+            synchronized (this) {
+                failures.add(failure);
+            }
+            listener.curveFailed(failure);
+        }
+
+        /** Stops handing out curves and ends every worker process now. */
+        private void stop(String why) {
+            if (stopping.compareAndSet(false, true)) {
+                log.debug("stage 2 of {}: stopping ({})", request.composite(), why);
+            }
+            processes.forEach(p -> p.destroyForcibly());
+        }
+    }
+}

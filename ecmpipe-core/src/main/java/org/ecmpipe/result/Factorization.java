@@ -67,6 +67,11 @@ public final class Factorization {
             BigInteger d = known.factor().gcd(f);
             if (!d.equals(BigInteger.ONE) && !d.equals(known.factor())) {
                 BigInteger rest = known.factor().divide(d);
+                if (rest.equals(d)) { // known was d^2
+                    factors.set(i, new Factor(d, Primality.isPrime(d), known.stage(), known.sigma(), 2 * known.exponent()));
+                    split = true;
+                    continue;
+                }
                 factors.set(i, new Factor(d, Primality.isPrime(d), known.stage(), known.sigma(), known.exponent()));
                 factors.add(i + 1, new Factor(rest, Primality.isPrime(rest), known.stage(), known.sigma(), known.exponent()));
                 split = true;
@@ -75,7 +80,8 @@ public final class Factorization {
         return split;
     }
 
-    private void takeOutOfCofactor(BigInteger g, int stage, Sigma sigma) {
+    private void takeOutOfCofactor(BigInteger found, int stage, Sigma sigma) {
+        BigInteger g = perfectPowerBase(found);
         int exponent = 0;
         while (cofactor.mod(g).signum() == 0) {
             cofactor = cofactor.divide(g);
@@ -86,6 +92,33 @@ public final class Factorization {
         BigInteger again = cofactor.gcd(g);
         if (!again.equals(BigInteger.ONE)) {
             add(again, stage, sigma);
+        }
+    }
+
+    /** The smallest b with b^k = n for some k >= 1. */
+    static BigInteger perfectPowerBase(BigInteger n) {
+        for (int k = n.bitLength(); k >= 2; k--) {
+            BigInteger root = root(n, k);
+            if (root.compareTo(BigInteger.ONE) > 0 && root.pow(k).equals(n)) {
+                return perfectPowerBase(root);
+            }
+        }
+        return n;
+    }
+
+    /** floor(n^(1/k)) by Newton's method. */
+    private static BigInteger root(BigInteger n, int k) {
+        if (n.signum() == 0) {
+            return n;
+        }
+        BigInteger kBig = BigInteger.valueOf(k);
+        BigInteger x = BigInteger.ONE.shiftLeft(n.bitLength() / k + 1);
+        while (true) {
+            BigInteger y = x.multiply(kBig.subtract(BigInteger.ONE)).add(n.divide(x.pow(k - 1))).divide(kBig);
+            if (y.compareTo(x) >= 0) {
+                return x;
+            }
+            x = y;
         }
     }
 

@@ -46,6 +46,7 @@ final class ResumeWorker implements AutoCloseable {
     private Process process;
     private BufferedReader stdout;
     private Writer stdin;
+    private Thread stderrReader;
     private volatile boolean timedOut;
 
     /** Where ecm's lines go (verbose logs). */
@@ -143,6 +144,7 @@ final class ResumeWorker implements AutoCloseable {
         CurveOutcome.Status status = stopping.getAsBoolean() ? CurveOutcome.Status.STOPPED
                 : timedOut ? CurveOutcome.Status.TIMED_OUT : CurveOutcome.Status.DIED;
         int code = waitForExit();
+        awaitStderr();
         String detail = status == CurveOutcome.Status.TIMED_OUT ? "no result before the curve timeout; ecm was ended"
                 : "ecm exited with code " + code + stderrSummary();
         closeQuietly();
@@ -162,7 +164,7 @@ final class ResumeWorker implements AutoCloseable {
         stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
         Process p = process;
-        Thread.ofVirtual().name("ecm-stderr-" + id).start(() -> drainStderr(p));
+        stderrReader = Thread.ofVirtual().name("ecm-stderr-" + id).start(() -> drainStderr(p));
     }
 
     private void drainStderr(Process p) {
@@ -179,6 +181,15 @@ final class ResumeWorker implements AutoCloseable {
             }
         } catch (IOException e) {
             sink.line(id, "stderr unreadable: " + e.getMessage());
+        }
+    }
+
+    /** After exit, lets the stderr reader reach the end, so the error message is complete. */
+    private void awaitStderr() {
+        try {
+            stderrReader.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

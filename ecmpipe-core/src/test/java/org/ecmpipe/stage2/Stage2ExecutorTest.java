@@ -1,0 +1,149 @@
+package org.ecmpipe.stage2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ecmpipe.ecm.ChildProcesses;
+import org.ecmpipe.ecm.EcmBinary;
+import org.ecmpipe.ecm.FoundFactor;
+import org.ecmpipe.residue.Residue;
+import org.ecmpipe.stage1.CpuStage1Engine;
+import org.ecmpipe.testing.FaultWrappers;
+import org.ecmpipe.testing.PlantedNumbers;
+import org.ecmpipe.testing.RealEcm;
+import org.ecmpipe.testing.SingleCurveResidues;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stage-2 executor on real ecm processes and residues from a real stage 1. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Stage2ExecutorTest {
+    private static final long B1 = 11000;
+    private static final int CURVES = 24;
+
+    private final ChildProcesses children = new ChildProcesses();
+    private EcmBinary ecm;
+    private PlantedNumbers.Planted planted;
+    private List<Residue> residues;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    void stage1(@TempDir Path stage1Dir) throws Exception {
+        ecm = RealEcm.probe(children);
+        // p12 is found by many curves at these bounds; p25 * p30 keep the cofactor composite
+        planted = PlantedNumbers.planted(77, 12, 25, 30);
+        residues = SingleCurveResidues.make(new CpuStage1Engine(ecm, children, 3), planted.n(), B1, CURVES, stage1Dir)
+                .stream().filter(r -> r.n().equals(planted.n())).toList(); // drop curves that found p12 in stage 1
+        assertThat(residues).hasSizeGreaterThan(CURVES / 2);
+    }
+
+    @AfterEach
+    void noEcmLeftBehind() {
+        assertThat(RealEcm.liveEcmDescendants()).as("ecm processes still running").isZero();
+    }
+
+    @AfterAll
+    void close() {
+        children.close();
+    }
+
+    @Test
+    void aFactorStopsEveryWorkerPromptly() {
+        AtomicLong factorAt = new AtomicLong();
+        Set<Integer> workersSeen = ConcurrentHashMap.newKeySet();
+        // a large B2 makes each curve take a while, so the other worker is mid-curve when the factor comes
+        Stage2Result result = new Stage2Executor(ecm, children).run(request(residues, BigInteger.valueOf(300_000_000L), 2, false, 0),
+                new Stage2Listener() {
+                    @Override
+                    public void factorFound(FoundFactor factor) {
+                        factorAt.compareAndSet(0, System.nanoTime());
+                    }
+
+                    @Override
+                    public void ecmOutput(int worker, String line) {
+                        workersSeen.add(worker);
+                    }
+                });
+        long stoppedAfterMillis = (System.nanoTime() - factorAt.get()) / 1_000_000;
+
+        assertThat(result.stoppedEarly()).isTrue();
+        assertThat(result.factors()).isNotEmpty();
+        assertThat(result.factors().getFirst().factor()).isEqualTo(planted.smallest());
+        assertThat(result.factors().getFirst().sigma()).isNotNull();
+        assertThat(result.curvesCompleted()).isLessThan(residues.size());
+        assertThat(workersSeen).containsExactlyInAnyOrder(1, 2);
+        assertThat(stoppedAfterMillis).as("ms from the factor to every worker ended and reaped").isLessThan(200);
+        assertThat(children.alive()).isEmpty();
+    }
+
+    @Test
+    void continueAfterFactorRunsEveryCurveAndReportsProgress() {
+        List<Stage2Progress> progress = new CopyOnWriteArrayList<>();
+        Stage2Result result = new Stage2Executor(ecm, children).run(request(residues, BigInteger.valueOf(50_000_000), 2, true, 4), new Stage2Listener() {
+            @Override
+            public void progress(Stage2Progress p) {
+                progress.add(p);
+            }
+        });
+        assertThat(result.stoppedEarly()).isFalse();
+        assertThat(result.curvesCompleted()).isEqualTo(residues.size());
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.factors()).extracting(FoundFactor::factor).contains(planted.smallest());
+        assertThat(progress).extracting(Stage2Progress::curvesDone)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, residues.size() / 4).map(i -> i * 4).boxed().toList());
+    }
+
+    @Test
+    void aKnownFactorDoesNotStopStage2() {
+        Stage2Request request = new Stage2Request(planted.n(), B1, null, residues.subList(0, 8), 2, false, 0,
+                Duration.ofMinutes(2), List.of(planted.smallest()));
+        Stage2Result result = new Stage2Executor(ecm, children).run(request, Stage2Listener.NONE);
+        assertThat(result.stoppedEarly()).isFalse();
+        assertThat(result.curvesCompleted()).isEqualTo(8);
+        assertThat(result.factors()).extracting(FoundFactor::factor).doesNotContain(planted.smallest());
+        assertThat(result.b2()).as("GMP-ECM's default B2 for B1=11000").isEqualTo(BigInteger.valueOf(1873422));
+    }
+
+    @Test
+    void crashingWorkersFailTheirCurvesAndStopAfterThreeInARow() throws Exception {
+        EcmBinary crashing = EcmBinary.probe(FaultWrappers.install("ecm-resume-crashes", dir), children);
+        List<CurveFailure> failures = new CopyOnWriteArrayList<>();
+        Stage2Result result = new Stage2Executor(crashing, children).run(request(residues, null, 1, false, 0), new Stage2Listener() {
+            @Override
+            public void curveFailed(CurveFailure failure) {
+                failures.add(failure);
+            }
+        });
+        assertThat(result.curvesCompleted()).isZero();
+        assertThat(result.failures()).hasSize(Stage2Executor.MAX_CONSECUTIVE_FAILURES).isEqualTo(failures);
+        assertThat(result.failures().getFirst().reason()).contains("exit", "code 1", "stand-in ecm crashes");
+        assertThat(result.failures().getFirst().lineNumber()).isEqualTo(residues.getFirst().lineNumber());
+    }
+
+    @Test
+    void aHungWorkerIsEndedAtTheCurveTimeout() throws Exception {
+        EcmBinary hanging = EcmBinary.probe(FaultWrappers.install("ecm-resume-hangs", dir), children);
+        Stage2Request request = new Stage2Request(planted.n(), B1, null, residues.subList(0, 1), 1, false, 0,
+                Duration.ofMillis(500), List.of());
+        Stage2Result result = new Stage2Executor(hanging, children).run(request, Stage2Listener.NONE);
+        assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f.reason()).contains("timeout"));
+        assertThat(result.curvesCompleted()).isZero();
+    }
+
+    private Stage2Request request(List<Residue> lines, BigInteger b2, int workers, boolean continueAfterFactor, int progress) {
+        return new Stage2Request(planted.n(), B1, b2, lines, workers, continueAfterFactor, progress, Duration.ofMinutes(2), List.of());
+    }
+}

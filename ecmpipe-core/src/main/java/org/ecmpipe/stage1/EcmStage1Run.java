@@ -1,7 +1,9 @@
 package org.ecmpipe.stage1;
 
 import java.math.BigInteger;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,6 +31,14 @@ final class EcmStage1Run {
     Stage1Result run(Stage1Request request, List<String> command, Consumer<String> onLine) {
         if (Files.exists(request.residueFile())) {
             throw new EcmException("residue file " + request.residueFile() + " already exists: not overwriting saved work");
+        }
+        try {
+            Path dir = request.residueFile().toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new EcmException("cannot create the directory for " + request.residueFile() + ": " + e.getMessage(), e);
         }
         Transcript transcript = new Transcript();
         ProcessRun run = ProcessRun.run(children, command, request.composite() + "\n", request.timeout(), line -> {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Stage-2 load balance benchmark (issue: load-balanced stage 2).
+#
+# A residue file whose first half of curves is about 3x slower than its second half (curves on a c200, then
+# curves on a c80, same B1 and B2) is run three ways, in one run of this script on this machine:
+#   1. one `ecm -resume FILE B1 B2` process                      (the baseline, ratio 1.0)
+#   2. a contiguous half/half split: two ecm processes at once   (expected ~0.75: the slow half decides)
+#   3. `ecmpipe stage2 --workers 2`, JVM start-up included        (goal <= 0.62)
+# Prints wall times and the ratios to the single process. Needs 2 free cores.
+#
+# Usage: bench/stage2-balance.sh [CURVES_PER_HALF (default 30)] [B2 (default 2e8)] [ROUNDS (default 3)]
+# Each configuration runs ROUNDS times, taking turns; the medians are reported.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+CURVES="${1:-30}"
+B2="${2:-2e8}"
+ROUNDS="${3:-3}"
+B1=11000
+OUT="$ROOT/bench/out/stage2-balance"
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+# nothing to find at these bounds: c200 = p100 * p100, c80 = p40 * p40
+SLOW=34029468894445704316991458283335506849496386794905116277525083928770441958134800271742996042405623846060809279034371882556283065537075767516704640010721297052572922517711685174039745022569241824475083
+FAST=41102504354365448450885492790535450863294320203511315310560701004096184045175663
+
+echo "$SLOW" | ecm -q -param 3 -save "$OUT/slow.sav" -c "$CURVES" "$B1" 0 >/dev/null
+echo "$FAST" | ecm -q -param 3 -save "$OUT/fast.sav" -c "$CURVES" "$B1" 0 >/dev/null
+cat "$OUT/slow.sav" "$OUT/fast.sav" > "$OUT/residues.sav"
+cp "$OUT/slow.sav" "$OUT/half1.sav"
+cp "$OUT/fast.sav" "$OUT/half2.sav"
+
+"$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
+
+now() { date +%s.%N; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+run_single() {
+  ecm -resume "$OUT/residues.sav" "$B1" "$B2" >"$OUT/single.out"
+}
+run_split() {
+  ecm -resume "$OUT/half1.sav" "$B1" "$B2" >"$OUT/half1.out" &
+  local p1=$!
+  ecm -resume "$OUT/half2.sav" "$B1" "$B2" >"$OUT/half2.out" &
+  local p2=$!
+  wait "$p1" "$p2"
+}
+run_ecmpipe() {
+  rm -rf "$OUT/work"
+  "$ROOT/bin/ecmpipe" stage2 --resume "$OUT/residues.sav" --b2 "$B2" --workers 2 --work-dir "$OUT/work" >"$OUT/ecmpipe.out" 2>&1
+}
+timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# the three runs take turns, ROUNDS times, so a slow spell of the shared machine hits all of them alike
+singles=(); splits=(); pipes=()
+for _ in $(seq "$ROUNDS"); do
+  singles+=("$(timed run_single)")
+  splits+=("$(timed run_split)")
+  pipes+=("$(timed run_ecmpipe)")
+done
+single=$(median "${singles[@]}")
+split=$(median "${splits[@]}")
+pipe=$(median "${pipes[@]}")
+
+curves_done=$(grep -o '"stage2_curves":[0-9]*' "$OUT/work/results.jsonl" | cut -d: -f2 | awk '{ s += $1 } END { print s }')
+# CPU ms ecm reports per curve, to show how uneven the halves are
+ms() { grep -o 'Step 2 took [0-9]*ms' "$1" | grep -o '[0-9]*' | awk '{ s += $1 } END { printf "%.2f", s / 1000 }'; }
+echo "stage-2 balance: $((2 * CURVES)) curves (first half on a c200, second on a c80), B1=$B1, B2=$B2, $(nproc) cores, median of $ROUNDS rounds"
+echo "  stage-2 CPU time per half  : slow ${CURVES} curves $(ms "$OUT/half1.out")s, fast ${CURVES} curves $(ms "$OUT/half2.out")s"
+echo "  single ecm -resume process : ${single}s  ratio 1.000"
+echo "  contiguous half/half split : ${split}s  ratio $(ratio "$split" "$single")"
+echo "  ecmpipe stage2 --workers 2 : ${pipe}s  ratio $(ratio "$pipe" "$single")  (goal <= 0.62; curves completed: $curves_done)"

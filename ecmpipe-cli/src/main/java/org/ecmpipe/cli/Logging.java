@@ -35,6 +35,11 @@ final class Logging {
                 console.clearAllFilters();
             }
         }
+        var previous = root.getAppender("work-dir-log");
+        if (previous != null) { // an earlier command in this JVM (tests) logged to another work dir
+            root.detachAppender(previous);
+            previous.stop();
+        }
         if (logFile != null) {
             PatternLayoutEncoder encoder = new PatternLayoutEncoder();
             encoder.setContext(context);
@@ -51,6 +56,13 @@ final class Logging {
             // the file gets debug detail even without -v; the console appender filters by threshold
             ours.setLevel(Level.DEBUG);
             ecm.setLevel(Level.DEBUG);
+        }
+    }
+
+    /** Shows {@code status} below the log lines until it is closed. */
+    static void attach(StatusLine status) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.putObject(StatusLine.CONTEXT_KEY, status);
         }
     }
 }

@@ -29,6 +29,7 @@ public final class EcmCommand {
      * @param device the CUDA device, or null for ecm's choice
      * @param gpuCurves curves per batch, or null for ecm's default (64 per multiprocessor)
      * @param cgbn add {@code -cgbn} (GMP-ECM 7.0.5 built with CGBN: the fast kernel)
+     * @param saveFile where to save residues, or null to save nothing (probing the batch size)
      */
     public static List<String> gpuStage1(EcmBinary ecm, Integer device, Integer gpuCurves, boolean cgbn, int curves,
                                          Path saveFile, long b1) {
@@ -42,7 +43,10 @@ public final class EcmCommand {
         if (gpuCurves != null) {
             args.addAll(List.of("-gpucurves", gpuCurves.toString()));
         }
-        args.addAll(List.of("-save", saveFile.toString(), "-c", Integer.toString(curves), Long.toString(b1), "0"));
+        if (saveFile != null) {
+            args.addAll(List.of("-save", saveFile.toString()));
+        }
+        args.addAll(List.of("-c", Integer.toString(curves), Long.toString(b1), "0"));
         return List.copyOf(args);
     }
 

@@ -1,35 +1,126 @@
 package org.ecmpipe.stage1;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmCommand;
+import org.ecmpipe.ecm.EcmException;
+import org.ecmpipe.ecm.FoundFactor;
 
-/** Stage 1 on one CPU core: {@code ecm -param P -save FILE -c N B1 0}. */
+/**
+ * Stage 1 on CPU cores: {@code ecm -param P -save FILE -c N B1 0}, split over several processes when asked
+ * (each runs its share of the curves into its own file; the files are then joined in order).
+ */
 public final class CpuStage1Engine implements Stage1Engine {
     /** Param 3 by default: the GPU's parametrization, so CPU and GPU residues are alike. */
     public static final int DEFAULT_PARAM = 3;
 
     private final EcmBinary ecm;
     private final int param;
+    private final int processes;
     private final EcmStage1Run runner;
 
     public CpuStage1Engine(EcmBinary ecm, ChildProcesses children, int param) {
+        this(ecm, children, param, 1);
+    }
+
+    /** @param processes ecm processes to split each number's curves over */
+    public CpuStage1Engine(EcmBinary ecm, ChildProcesses children, int param, int processes) {
         if (param < 0 || param > 3) {
             throw new IllegalArgumentException("param must be 0..3");
         }
+        if (processes < 1) {
+            throw new IllegalArgumentException("processes must be at least 1");
+        }
         this.ecm = ecm;
         this.param = param;
+        this.processes = processes;
         this.runner = new EcmStage1Run(ecm, children);
     }
 
     @Override
     public String name() {
-        return "CPU";
+        return "CPU stage-1";
+    }
+
+    @Override
+    public int param() {
+        return param;
     }
 
     @Override
     public Stage1Result run(Stage1Request request, Consumer<String> onLine) {
+        int parts = Math.min(processes, request.curves());
+        if (parts == 1) {
+            return runOne(request, onLine);
+        }
+        if (Files.exists(request.residueFile())) {
+            throw new EcmException("residue file " + request.residueFile() + " already exists: not overwriting saved work");
+        }
+        List<Stage1Request> shares = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            int curves = request.curves() / parts + (i < request.curves() % parts ? 1 : 0);
+            Path file = request.residueFile().resolveSibling(request.residueFile().getFileName() + ".part" + i);
+            shares.add(new Stage1Request(request.composite(), request.b1(), curves, file, request.timeout()));
+        }
+        List<Stage1Result> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Stage1Result>> futures = shares.stream().map(s -> pool.submit(() -> runOne(s, onLine))).toList();
+            for (Future<Stage1Result> f : futures) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EcmException("interrupted during stage 1", e);
+        } catch (ExecutionException e) {
+            throw new EcmException("stage 1 failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        return join(request, shares, results);
+    }
+
+    private Stage1Result runOne(Stage1Request request, Consumer<String> onLine) {
         return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves(), request.residueFile(), request.b1()), onLine);
+    }
+
+    /** One result from the shares: residue files joined in order, curves and factors added up. */
+    private static Stage1Result join(Stage1Request request, List<Stage1Request> shares, List<Stage1Result> results) {
+        int curves = 0;
+        List<FoundFactor> factors = new ArrayList<>();
+        Duration elapsed = Duration.ZERO;
+        String error = null;
+        int exitCode = 0;
+        try (OutputStream out = Files.newOutputStream(request.residueFile(), StandardOpenOption.CREATE_NEW)) {
+            for (int i = 0; i < results.size(); i++) {
+                Stage1Result r = results.get(i);
+                curves += r.curves();
+                factors.addAll(r.factors());
+                elapsed = elapsed.compareTo(r.elapsed()) > 0 ? elapsed : r.elapsed();
+                if (r.failed() && error == null) {
+                    error = r.error();
+                    exitCode = r.exitCode();
+                }
+                Path part = shares.get(i).residueFile();
+                if (Files.exists(part)) {
+                    Files.copy(part, out);
+                    Files.delete(part);
+                }
+            }
+        } catch (IOException e) {
+            throw new EcmException("cannot join stage-1 residue files into " + request.residueFile() + ": " + e.getMessage(), e);
+        }
+        return new Stage1Result(request.composite(), request.b1(), curves, request.residueFile(), factors, elapsed,
+                exitCode, results.getFirst().ecmVersion(), error);
     }
 }

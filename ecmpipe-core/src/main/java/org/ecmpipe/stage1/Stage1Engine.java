@@ -9,6 +9,17 @@ public interface Stage1Engine {
     String name();
 
     /**
+     * Curves to ask ecm for, for {@code units} as users count them: curves on a CPU, batches on a GPU (so 1 is
+     * one full batch, e.g. 3072 curves).
+     */
+    default int curvesFor(int units) {
+        return units;
+    }
+
+    /** The parametrization of the curves it saves (3 on a GPU). */
+    int param();
+
+    /**
      * Runs stage 1. Blocks until ecm exits; interrupting the calling thread ends the ecm process.
      *
      * @param onLine each line ecm prints, for verbose logs

@@ -52,15 +52,8 @@ public final class Stage2Batch {
         for (FoundFactor f : result.factors()) {
             factorization.add(f.factor(), f.step(), f.sigma());
         }
-        CompositeResult.Status status = CompositeResult.Status.DONE;
-        String reason = null;
-        if (!result.failures().isEmpty() && !result.stoppedEarly() && !factorization.isComplete()) {
-            status = CompositeResult.Status.FAILED;
-            CurveFailure first = result.failures().getFirst();
-            reason = result.failures().size() + " of " + result.curvesTotal() + " curves failed; first (line "
-                    + first.lineNumber() + "): " + first.reason();
-        }
-        return new CompositeResult(work.composite(), status, reason, factorization.factors(), factorization.cofactor(),
+        Stage2Verdict verdict = Stage2Verdict.of(result, factorization);
+        return new CompositeResult(work.composite(), verdict.status(), verdict.reason(), factorization.factors(), factorization.cofactor(),
                 factorization.cofactorIsPrime(), work.b1(), result.b2(), commonParam(work.residues()),
                 work.residues().size(), result.curvesCompleted(), 0.0, result.elapsed().toNanos() / 1e9, true,
                 started, Instant.now(), ecmVersion);

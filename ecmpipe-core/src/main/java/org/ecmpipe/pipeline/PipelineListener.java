@@ -1,0 +1,35 @@
+package org.ecmpipe.pipeline;
+
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.stage1.Stage1Result;
+import org.ecmpipe.stage2.Stage2Listener;
+import org.ecmpipe.stage2.Stage2Result;
+
+/**
+ * Hears what the pipeline does, for logs, a status line and tests. Stage-1 events come from producer
+ * threads, stage-2 events from the stage-2 thread: implementations must be thread-safe.
+ */
+public interface PipelineListener {
+    PipelineListener NONE = new PipelineListener() { };
+
+    default void stage1Started(String producer, PlannedNumber number) {
+    }
+
+    default void stage1Finished(String producer, PlannedNumber number, Stage1Result result) {
+    }
+
+    /** Handed to the stage-2 executor for this number (progress, factors, ecm lines). */
+    default Stage2Listener stage2Listener(PlannedNumber number) {
+        return Stage2Listener.NONE;
+    }
+
+    default void stage2Started(PlannedNumber number, int curves) {
+    }
+
+    default void stage2Finished(PlannedNumber number, Stage2Result result) {
+    }
+
+    /** The number's result, already written to every sink. */
+    default void numberFinished(PlannedNumber number, CompositeResult result) {
+    }
+}

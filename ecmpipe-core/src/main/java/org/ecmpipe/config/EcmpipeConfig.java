@@ -9,6 +9,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalInt;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 /**
  * The YAML config file ({@code ecmpipe.yaml}). Every key is optional; the command line overrides it, and it
@@ -68,7 +75,10 @@ public record EcmpipeConfig(Ecm ecm, Api api, Client client, Gpu gpu) {
             EcmpipeConfig config = yaml.readValue(path.toFile(), EcmpipeConfig.class);
             return config == null ? empty() : config;
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(path + " line " + e.getLocation().getLineNr() + ": unknown key '"
+            // records are read whole before unknown keys are reported: find the key's own line
+            List<String> keys = e.getPath().stream().map(r -> r.getFieldName()).toList();
+            int line = lineOf(yaml, path, keys).orElse(e.getLocation().getLineNr());
+            throw new ConfigException(path + " line " + line + ": unknown key '"
                     + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
@@ -76,6 +86,41 @@ public record EcmpipeConfig(Ecm ecm, Api api, Client client, Gpu gpu) {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The line of the key at {@code keys} (outermost first), read with a streaming parser. */
+    private static OptionalInt lineOf(ObjectMapper yaml, Path path, List<String> keys) {
+        try (JsonParser p = yaml.getFactory().createParser(path.toFile())) {
+            Deque<String> at = new ArrayDeque<>();
+            String field = null;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case FIELD_NAME -> {
+                        field = p.currentName();
+                        List<String> here = new ArrayList<>(at.reversed());
+                        here.add(field);
+                        if (here.equals(keys)) {
+                            return OptionalInt.of(p.currentTokenLocation().getLineNr());
+                        }
+                    }
+                    case START_OBJECT -> {
+                        if (field != null) {
+                            at.push(field);
+                        }
+                        field = null;
+                    }
+                    case END_OBJECT -> {
+                        if (!at.isEmpty()) {
+                            at.pop();
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the location Jackson gave
+        }
+        return OptionalInt.empty();
     }
 
     /** A bad config file. */

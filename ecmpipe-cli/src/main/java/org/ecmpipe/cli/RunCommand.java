@@ -239,7 +239,7 @@ public final class RunCommand implements Callable<Integer> {
 
             List<CompositeResult> all = new ArrayList<>(plan.settled());
             all.addAll(report.results());
-            new Summary(all, report).print(out);
+            new Summary(all, report, noGpu ? "CPU stage-1" : "GPU").print(out);
             out.flush();
             boolean failed = all.stream().anyMatch(r -> r.status() == CompositeResult.Status.FAILED);
             if (report.interrupted()) {

@@ -11,21 +11,24 @@ import org.ecmpipe.result.Factor;
 final class Summary {
     private final List<CompositeResult> results;
     private final PipelineReport report;
+    private final String stage1Device;
 
-    Summary(List<CompositeResult> results, PipelineReport report) {
+    /** @param stage1Device what ran stage 1, for the busy line: "GPU" or "CPU stage-1" */
+    Summary(List<CompositeResult> results, PipelineReport report, String stage1Device) {
         this.results = results;
         this.report = report;
+        this.stage1Device = stage1Device;
     }
 
     void print(PrintWriter out) {
-        out.printf("%n%-26s %6s  %-8s  %-40s  %-10s %9s %9s%n", "number", "digits", "status", "factors", "cofactor",
+        out.printf("%n%-26s %6s  %-8s  %-40s  %-14s %9s %9s%n", "number", "digits", "status", "factors", "cofactor",
                 "stage 1", "stage 2");
         for (CompositeResult r : results) {
             String factors = r.factors().isEmpty() ? "-" : r.factors().stream().map(Summary::factorText)
                     .collect(Collectors.joining(" "));
             String cofactor = r.cofactor() == null ? "-" : r.cofactor().equals(java.math.BigInteger.ONE) ? "1"
                     : (r.cofactorPrime() ? "prime" : "composite") + " c" + r.cofactor().toString().length();
-            out.printf("%-26s %6d  %-8s  %-40s  %-10s %8.1fs %8.1fs%n", Stage2Command.abbreviate(r.composite()),
+            out.printf("%-26s %6d  %-8s  %-40s  %-14s %8.1fs %8.1fs%n", Stage2Command.abbreviate(r.composite()),
                     r.composite().toString().length(), r.status().wire(), factors, cofactor, r.stage1Seconds(),
                     r.stage2Seconds());
         }
@@ -33,7 +36,7 @@ final class Summary {
         long factors = results.stream().mapToLong(r -> r.factors().size()).sum();
         out.printf("%nnumbers done: %d of %d (%d failed), factors found: %d, elapsed: %s%n", done, results.size(),
                 results.size() - done, factors, PipelineProgress.formatDuration(report.elapsed().toNanos() / 1e9));
-        out.printf("stage-1 busy: %.0f%%, CPU stage-2 busy: %.0f%%%n", 100 * report.stage1BusyFraction(),
+        out.printf("%s busy: %.0f%%, CPU stage-2 busy: %.0f%%%n", stage1Device, 100 * report.stage1BusyFraction(),
                 100 * report.stage2BusyFraction());
     }
 

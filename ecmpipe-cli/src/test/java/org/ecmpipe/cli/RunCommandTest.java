@@ -80,7 +80,7 @@ class RunCommandTest {
             assertThat(row.get("stage1_reused").asBoolean()).isFalse();
             verifyFactorsDivide(row);
         }
-        assertThat(out.toString()).contains("numbers done: 4 of 4 (0 failed)", "stage-2 busy");
+        assertThat(out.toString()).contains("numbers done: 4 of 4 (0 failed)", "CPU stage-1 busy", "CPU stage-2 busy");
         assertThat(Files.readString(dir.resolve("w/ecmpipe.log")))
                 .contains("[CPU stage-1 Thread] [1/4] Starting stage 1 for", "passing to CPU thread",
                         "[CPU Thread] [1/4]", "Pipeline Stats: 4/4 complete");

@@ -77,8 +77,12 @@ final class PipelineProgress implements PipelineListener {
     public Stage2Listener stage2Listener(PlannedNumber number) {
         return new Stage2Listener() {
             @Override
-            public void progress(Stage2Progress p) {
+            public void curveCompleted(Stage2Progress p) {
                 stage2Progress = p;
+            }
+
+            @Override
+            public void progress(Stage2Progress p) {
                 log.info("[CPU Thread] {} Stage 2: {}/{} curves, {}s elapsed{}", pos(number), p.curvesDone(),
                         p.curvesTotal(), p.elapsed().toSeconds(), p.eta() == null ? "" : ", ETA " + p.eta().toSeconds() + "s");
             }
@@ -141,7 +145,7 @@ final class PipelineProgress implements PipelineListener {
         double elapsed = elapsedSeconds();
         String eta = finished == 0 ? "?" : formatDuration(elapsed / finished * (total - finished));
         Stage2Progress p = stage2Progress;
-        String s2 = p == null ? stage2Now : stage2Now + " " + p.curvesDone() + "/" + p.curvesTotal();
+        String s2 = p == null || "idle".equals(stage2Now) ? stage2Now : stage2Now + ", " + p.curvesDone() + " done";
         String s1 = stage1Now.isEmpty() ? "starting" : stage1Now.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "));
         return String.format("[%d/%d done, %d factors] %s | CPU: %s | %s elapsed, ETA %s", finished, total,

@@ -153,9 +153,11 @@ public final class Stage2Executor {
                 case COMPLETED -> {
                     consecutiveFailures.set(0);
                     int done = completed.incrementAndGet();
+                    Stage2Progress progress = new Stage2Progress(done, request.residues().size(), factorCount(),
+                            Duration.ofNanos(System.nanoTime() - startNanos));
+                    listener.curveCompleted(progress);
                     if (request.progressInterval() > 0 && done % request.progressInterval() == 0) {
-                        listener.progress(new Stage2Progress(done, request.residues().size(), factorCount(),
-                                Duration.ofNanos(System.nanoTime() - startNanos)));
+                        listener.progress(progress);
                     }
                 }
                 case SKIPPED -> log.debug("line {}: ecm skipped it{}", residue.lineNumber(),

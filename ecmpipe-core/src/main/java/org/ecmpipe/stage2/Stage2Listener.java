@@ -6,7 +6,12 @@ import org.ecmpipe.ecm.FoundFactor;
 public interface Stage2Listener {
     Stage2Listener NONE = new Stage2Listener() { };
 
+    /** Every {@code --progress-interval} curves. */
     default void progress(Stage2Progress progress) {
+    }
+
+    /** After every completed curve (for live displays; keep it cheap). */
+    default void curveCompleted(Stage2Progress progress) {
     }
 
     /** A new proper factor of the composite (already checked to divide it). */

@@ -1,0 +1,58 @@
+package org.ecmpipe.server;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The HTML dashboard at {@code /}: every composite with its factors and ECM effort. */
+final class Dashboard {
+    private Dashboard() {
+    }
+
+    static String render(List<ResultStore.CompositeView> composites) {
+        StringBuilder html = new StringBuilder("""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>ecmpipe results</title>
+                <style>
+                body { font-family: system-ui, sans-serif; margin: 2em; }
+                table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; }
+                th { background: #eee; } .num { font-family: monospace; word-break: break-all; max-width: 40em; }
+                .fully_factored { color: #070; } .composite { color: #a50; }
+                </style></head><body>
+                <h1>ecmpipe results</h1>
+                """);
+        long factored = composites.stream().filter(c -> c.status().equals("fully_factored")).count();
+        html.append("<p>").append(composites.size()).append(" composites, ").append(factored).append(" fully factored.</p>\n");
+        html.append("<table><tr><th>composite</th><th>digits</th><th>project</th><th>status</th><th>factors</th>"
+                + "<th>ECM effort (B1, B2: curves)</th><th>attempts</th><th>cofactor</th></tr>\n");
+        for (ResultStore.CompositeView c : composites) {
+            String factors = c.factors().isEmpty() ? "-" : c.factors().stream()
+                    .map(f -> esc(f.factor()) + (f.prime() ? "" : " (composite)") + (f.sigma() == null ? "" : " <small>σ " + esc(f.sigma()) + "</small>"))
+                    .collect(Collectors.joining("<br>"));
+            String effort = c.curvesByB1().isEmpty() ? "-" : c.curvesByB1().stream()
+                    .map(e -> esc(e.b1().toString()) + ", " + (e.b2() == null ? "default" : esc(e.b2().toString())) + ": " + e.curves())
+                    .collect(Collectors.joining("<br>"));
+            html.append("<tr><td class=\"num\">").append(esc(c.composite())).append("</td><td>").append(c.digits())
+                    .append("</td><td>").append(c.project() == null ? "" : esc(c.project()))
+                    .append("</td><td class=\"").append(esc(c.status())).append("\">").append(esc(c.status()))
+                    .append("</td><td class=\"num\">").append(factors).append("</td><td>").append(effort)
+                    .append("</td><td>").append(c.attemptCount()).append("</td><td class=\"num\">")
+                    .append(c.cofactor().length() > 40 ? "c" + c.cofactor().length() : esc(c.cofactor())).append("</td></tr>\n");
+        }
+        return html.append("</table></body></html>\n").toString();
+    }
+
+    static String esc(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,72 @@
+package org.ecmpipe.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The server's database: a HikariCP pool, the schema brought up to date by Flyway, and JDBI on top. An embedded
+ * H2 file database under the data dir by default; PostgreSQL (or any JDBC URL) when one is given.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+    private final String url;
+
+    private Database(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setPoolName("ecmpipe-server");
+        config.setMaximumPoolSize(16);
+        config.setConnectionTimeout(10_000);
+        this.pool = new HikariDataSource(config);
+        this.url = url;
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    /** The embedded default: an H2 file database in {@code dataDir}. */
+    public static Database embedded(Path dataDir) {
+        String file = dataDir.toAbsolutePath().resolve("ecmpipe").toString();
+        return new Database("jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    }
+
+    public static Database connect(String jdbcUrl, String user, String password) {
+        return new Database(jdbcUrl, user, password);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** True when a connection answers a trivial query. */
+    public boolean healthy() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -22,15 +22,18 @@ import org.ecmpipe.pipeline.BatchPlan;
 import org.ecmpipe.pipeline.Pipeline;
 import org.ecmpipe.pipeline.PipelineOptions;
 import org.ecmpipe.pipeline.PipelineReport;
+import org.ecmpipe.pipeline.ResultSink;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.ResultsFile;
 import org.ecmpipe.stage1.CpuStage1Engine;
 import org.ecmpipe.stage1.GpuStage1Engine;
 import org.ecmpipe.stage1.Stage1Engine;
 import org.ecmpipe.stage2.Stage2Executor;
+import org.ecmpipe.submit.Submitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -97,11 +100,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "With --no-gpu: CPU processes to split each number's stage-1 curves over. Default: ${DEFAULT-VALUE}.")
     private int stage1Workers;
 
-    @Option(names = "--project", paramLabel = "NAME", description = "Project name sent with results. Default: none.")
-    private String project;
-
-    @Option(names = "--no-submit", description = "Do not submit results to the results server.")
-    private boolean noSubmit;
+    @Mixin
+    private SubmitOptions submit;
 
     @Option(names = "--continue-after-factor", description = "Stage 2 runs every curve even after a factor.")
     private boolean continueAfterFactor;
@@ -177,9 +177,6 @@ public final class RunCommand implements Callable<Integer> {
         numbers.problems().forEach(p -> log.warn("{}: skipping {}", numbersFile, p));
         numbers.duplicates().forEach(d -> log.warn("{}: line {} repeats the number of line {}: it runs once", numbersFile,
                 d.lineNumber(), d.firstLineNumber()));
-        if (!noSubmit) {
-            log.info("Result submission to a results server is not available yet: results are written to the results file only");
-        }
 
         try (ChildProcesses children = new ChildProcesses()) {
             Thread hook = children.closeOnShutdown();
@@ -221,19 +218,32 @@ public final class RunCommand implements Callable<Integer> {
                     Duration.ofSeconds(curveTimeoutSeconds));
             PipelineReport report;
             PipelineProgress progress = new PipelineProgress(plan.total(), producers.size());
-            try (ResultsFile sink = new ResultsFile(results);
-                 StatusLine status = new StatusLine(System.err, progress::statusText)) {
+            Submitter submitter = openSubmitter(config);
+            try (ResultsFile file = new ResultsFile(results);
+                 StatusLine status = new StatusLine(System.err, progress::statusText);
+                 Submitter closing = submitter) {
+                ResultSink sink = result -> {
+                    file.append(result);
+                    if (submitter != null) {
+                        submitter.accept(result);
+                    }
+                };
+                if (submitter != null) {
+                    submitter.resendPending();
+                }
                 for (CompositeResult settled : plan.settled()) {
-                    sink.append(settled);
+                    sink.accept(settled);
                     progress.settled(settled);
                 }
                 if (StatusLine.onTerminal()) {
                     Logging.attach(status);
                     status.start();
                 }
-                Pipeline pipeline = new Pipeline(producers, new Stage2Executor(ecm, children), options, sink::append,
+                Pipeline pipeline = new Pipeline(producers, new Stage2Executor(ecm, children), options, sink,
                         progress, ecm.version(), line -> ecmLog.debug("[stage 1] {}", line));
                 report = pipeline.run(plan.ecmWork());
+                status.close();
+                Submissions.report(submitter, out);
             }
             Runtime.getRuntime().removeShutdownHook(hook);
 
@@ -250,17 +260,14 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private EcmpipeConfig loadConfig() {
+        return Configs.load(spec.commandLine(), configFile);
+    }
+
+    private Submitter openSubmitter(EcmpipeConfig config) {
         try {
-            if (configFile != null) {
-                if (!Files.isRegularFile(configFile)) {
-                    throw new ParameterException(spec.commandLine(), "--config: " + configFile + " does not exist");
-                }
-                return EcmpipeConfig.load(configFile);
-            }
-            Path local = Path.of(EcmpipeConfig.DEFAULT_FILE);
-            return Files.isRegularFile(local) ? EcmpipeConfig.load(local) : EcmpipeConfig.empty();
-        } catch (EcmpipeConfig.ConfigException e) {
-            throw new ParameterException(spec.commandLine(), "config: " + e.getMessage());
+            return submit.open(workDir, config);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

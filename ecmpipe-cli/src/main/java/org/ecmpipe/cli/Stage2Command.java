@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ecmpipe.config.EcmpipeConfig;
 import org.ecmpipe.ecm.Bound;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
@@ -25,9 +26,11 @@ import org.ecmpipe.stage2.Stage2Batch;
 import org.ecmpipe.stage2.Stage2Executor;
 import org.ecmpipe.stage2.Stage2Listener;
 import org.ecmpipe.stage2.Stage2Progress;
+import org.ecmpipe.submit.Submitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -87,12 +90,20 @@ public final class Stage2Command implements Callable<Integer> {
     @Option(names = "--ecm", paramLabel = "PATH", description = "GMP-ECM executable (default: ecm on PATH).")
     private Path ecmPath;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML config file (ecm path, API endpoint, client name). Default: ecmpipe.yaml if present.")
+    private Path configFile;
+
+    @Mixin
+    private SubmitOptions submit;
+
     @Option(names = {"-v", "--verbose"}, description = "Verbose output, including ecm's own lines.")
     private boolean verbose;
 
     @Override
     public Integer call() throws IOException {
         BigInteger b2 = validateOptions();
+        EcmpipeConfig config = Configs.load(spec.commandLine(), configFile);
         Files.createDirectories(workDir);
         Logging.configure(verbose, workDir.resolve("ecmpipe.log"));
         Path results = resultsFile != null ? resultsFile : workDir.resolve("results.jsonl");
@@ -118,7 +129,8 @@ public final class Stage2Command implements Callable<Integer> {
             Thread hook = children.closeOnShutdown();
             EcmBinary ecm;
             try {
-                ecm = EcmBinary.probe(EcmLocator.locate(ecmPath, null), children);
+                Path configured = config.ecm().path() == null ? null : Path.of(config.ecm().path());
+                ecm = EcmBinary.probe(EcmLocator.locate(ecmPath, configured), children);
             } catch (EcmException e) {
                 err.println("ecmpipe stage2: " + e.getMessage());
                 return ExitCodes.USAGE;
@@ -129,7 +141,17 @@ public final class Stage2Command implements Callable<Integer> {
                     new Stage2Batch.Options(b2, workers, continueAfterFactor, progressInterval,
                             Duration.ofSeconds(curveTimeoutSeconds)));
             int failed = 0;
-            try (ResultsFile sink = new ResultsFile(results)) {
+            Submitter submitter;
+            try {
+                submitter = submit.open(workDir, config);
+            } catch (IllegalArgumentException e) {
+                err.println("ecmpipe stage2: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            try (ResultsFile sink = new ResultsFile(results); Submitter closing = submitter) {
+                if (submitter != null) {
+                    submitter.resendPending();
+                }
                 for (int i = 0; i < numbers.size(); i++) {
                     CompositeResidues number = numbers.get(i);
                     String position = "[" + (i + 1) + "/" + numbers.size() + "]";
@@ -138,6 +160,9 @@ public final class Stage2Command implements Callable<Integer> {
                             number.residues().size(), number.b1(), Math.min(workers, number.residues().size()));
                     CompositeResult result = batch.run(number, new LoggingListener(position));
                     sink.append(result);
+                    if (submitter != null) {
+                        submitter.accept(result);
+                    }
                     logOutcome(position, result);
                     if (result.status() != CompositeResult.Status.DONE) {
                         failed++;
@@ -146,6 +171,7 @@ public final class Stage2Command implements Callable<Integer> {
                         break;
                     }
                 }
+                Submissions.report(submitter, out);
             }
             Runtime.getRuntime().removeShutdownHook(hook);
             out.printf("%d number(s), %d failed, %d residue line(s) skipped; results in %s%n", numbers.size(), failed,

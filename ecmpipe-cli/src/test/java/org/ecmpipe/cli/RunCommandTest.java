@@ -102,7 +102,8 @@ class RunCommandTest {
                 """.formatted(standIn, CURVES));
 
         int code = run("run", "--config", dir.resolve("ecmpipe.yaml").toString(), "--numbers-file", numbers.toString(),
-                "--b1", "11000", "--stage2-workers", "2", "--continue-after-factor", "--work-dir", dir.resolve("w").toString());
+                "--b1", "11000", "--stage2-workers", "2", "--continue-after-factor", "--work-dir", dir.resolve("w").toString(),
+                "--no-submit");
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = results(dir.resolve("w/results.jsonl"));
@@ -145,13 +146,13 @@ class RunCommandTest {
         Path config = Files.writeString(dir.resolve("c.yaml"), "ecm:\n  b2: 0\n");
         String work = dir.resolve("w").toString();
         assertThat(run("run", "--config", config.toString(), "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000",
-                "--curves", "4", "--work-dir", work)).isEqualTo(ExitCodes.OK);
+                "--curves", "4", "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.OK);
         JsonNode stage1Only = results(dir.resolve("w/results.jsonl")).getFirst();
         assertThat(stage1Only.get("b2").asText()).isEqualTo("0");
         assertThat(stage1Only.get("stage2_curves").asInt()).isZero();
 
         assertThat(run("run", "--config", config.toString(), "--b2", "3e6", "--numbers-file", numbers.toString(), "--no-gpu",
-                "--b1", "11000", "--curves", "4", "--work-dir", work)).isEqualTo(ExitCodes.OK);
+                "--b1", "11000", "--curves", "4", "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.OK);
         JsonNode overridden = results(dir.resolve("w/results.jsonl")).get(1);
         assertThat(overridden.get("b2").asText()).isEqualTo("3000000");
         assertThat(overridden.get("stage2_curves").asInt()).isEqualTo(4);

@@ -37,7 +37,7 @@ class ShutdownTest {
         Path file = Files.write(dir.resolve("slow.sav"), lines);
         String java = ProcessHandle.current().info().command().orElse("java");
         Process ecmpipe = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "stage2", "--resume", file.toString(), "--workers", "2", "--b2", "1e11", "--work-dir", dir.resolve("w").toString())
+                "stage2", "--resume", file.toString(), "--workers", "2", "--b2", "1e11", "--work-dir", dir.resolve("w").toString(), "--no-submit")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {
             List<ProcessHandle> workers = new ArrayList<>();

@@ -52,7 +52,7 @@ class Stage2CommandTest {
         Path results = dir.resolve("results.jsonl");
 
         int code = run("stage2", "--resume", file.toString(), "--workers", "2", "--b2", "5e7", "--continue-after-factor",
-                "--results", results.toString(), "--work-dir", dir.resolve("work").toString());
+                "--results", results.toString(), "--work-dir", dir.resolve("work").toString(), "--no-submit");
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.PARTIAL); // two bad lines were skipped
         assertThat(out.toString()).contains("2 number(s), 0 failed, 2 residue line(s) skipped");

@@ -1,0 +1,90 @@
+package org.ecmpipe.submit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Sends one submission to {@code ENDPOINT/submit_result} with the JDK's HttpClient: up to {@code tries} tries
+ * with doubling backoff on network errors, 5xx, 408 and 429; any other 4xx is final (the server will never
+ * take that body).
+ */
+public final class SubmissionClient {
+
+    /** How a send ended. */
+    public sealed interface Outcome {
+        /** Stored (or recognised as already stored); {@code factorStatus} as the server said. */
+        record Accepted(String factorStatus, long attemptId) implements Outcome {
+        }
+
+        /** The server refuses this body for good. */
+        record Rejected(int status, String message) implements Outcome {
+        }
+
+        /** Not delivered after every try (server unreachable or failing). */
+        record Failed(String message, boolean unreachable) implements Outcome {
+        }
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http;
+    private final URI submitUri;
+    private final int tries;
+    private final Duration backoff;
+    private final Duration timeout;
+
+    public SubmissionClient(URI endpoint, int tries, Duration backoff, Duration timeout) {
+        String base = endpoint.toString().endsWith("/") ? endpoint.toString() : endpoint + "/";
+        this.submitUri = URI.create(base + "submit_result");
+        this.tries = tries;
+        this.backoff = backoff;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    public URI submitUri() {
+        return submitUri;
+    }
+
+    public Outcome send(ObjectNode body) throws InterruptedException {
+        String json = body.toString();
+        String last = "";
+        boolean unreachable = false;
+        Duration wait = backoff;
+        for (int attempt = 1; attempt <= tries; attempt++) {
+            if (attempt > 1) {
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(submitUri).timeout(timeout)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status == 200 || status == 201) {
+                    JsonNode answer = mapper.readTree(response.body());
+                    return new Outcome.Accepted(answer.path("factor_status").asText("no_factor"), answer.path("attempt_id").asLong());
+                }
+                last = "HTTP " + status + ": " + abbreviate(response.body());
+                unreachable = false;
+                if (status >= 400 && status < 500 && status != 408 && status != 429) {
+                    return new Outcome.Rejected(status, last);
+                }
+            } catch (IOException e) {
+                last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                unreachable = true;
+            }
+        }
+        return new Outcome.Failed(last, unreachable);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+}

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ecmpipe.composite.Composite;
 import org.ecmpipe.composite.InputProblem;
 import org.ecmpipe.composite.NumbersFile;
 import org.ecmpipe.composite.TrialDivision;
@@ -18,7 +19,14 @@ import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.EcmLocator;
+import org.ecmpipe.journal.Journal;
+import org.ecmpipe.journal.JournalEvent;
+import org.ecmpipe.journal.JournalRecorder;
+import org.ecmpipe.journal.OrphanReaper;
+import org.ecmpipe.journal.WorkDirLock;
 import org.ecmpipe.pipeline.BatchPlan;
+import org.ecmpipe.pipeline.PipelineListeners;
+import org.ecmpipe.pipeline.PlannedNumber;
 import org.ecmpipe.pipeline.Pipeline;
 import org.ecmpipe.pipeline.PipelineOptions;
 import org.ecmpipe.pipeline.PipelineReport;
@@ -131,6 +139,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-residues", description = "Keep residue files after their number is done.")
     private boolean keepResidues;
 
+    @Option(names = "--restart",
+            description = "Set aside what an earlier run left in the work dir (journal, results, residues; renamed with a"
+                    + " time stamp) and start afresh. Needed to change B1 while unfinished residues remain.")
+    private boolean restart;
+
     @Option(names = "--stage1-timeout", paramLabel = "SECONDS", defaultValue = "604800",
             description = "End a stage-1 run that takes longer, as hung. Default: ${DEFAULT-VALUE} (7 days).")
     private long stage1TimeoutSeconds;
@@ -174,11 +187,45 @@ public final class RunCommand implements Callable<Integer> {
 
         Files.createDirectories(workDir);
         Logging.configure(verbose, workDir.resolve("ecmpipe.log"));
+        Path results = resultsFile != null ? resultsFile : workDir.resolve("results.jsonl");
+        try (WorkDirLock lock = WorkDirLock.acquire(workDir)) {
+            if (restart) {
+                WorkDirState.restart(workDir, results);
+            }
+            try (Journal journal = Journal.open(workDir)) {
+                return runWith(journal, numbers, results, config, b1, b2, devices, batch, useCgbn, out, err);
+            }
+        } catch (IllegalStateException e) {
+            err.println("ecmpipe run: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private int runWith(Journal journal, NumbersFile.Contents numbers, Path results, EcmpipeConfig config, long b1,
+                        BigInteger b2, List<Integer> devices, Integer batch, boolean useCgbn, PrintWriter out,
+                        PrintWriter err) throws IOException {
+        OrphanReaper.reap(journal);
+        String incompatible = WorkDirState.incompatibility(journal, b1, CpuStage1Engine.DEFAULT_PARAM);
+        if (incompatible != null) {
+            err.println("ecmpipe run: the work dir " + workDir + " " + incompatible + ". Nothing was started: use the same"
+                    + " B1 to resume, --restart to discard that work, or another --work-dir");
+            return ExitCodes.USAGE;
+        }
         numbers.problems().forEach(p -> log.warn("{}: skipping {}", numbersFile, p));
         numbers.duplicates().forEach(d -> log.warn("{}: line {} repeats the number of line {}: it runs once", numbersFile,
                 d.lineNumber(), d.firstLineNumber()));
+        List<String> candidates = numbers.numbers().stream().map(c -> c.value().toString()).toList();
+        java.util.Set<String> finished = WorkDirState.finishedNumbers(results, journal, candidates);
+        List<Composite> todo = numbers.numbers().stream().filter(c -> !finished.contains(c.value().toString())).toList();
+        if (todo.size() < numbers.numbers().size()) {
+            log.info("{} of {} number(s) already have a result in {}: not run again", numbers.numbers().size() - todo.size(),
+                    numbers.numbers().size(), results);
+        }
+        WorkDirState.removeStaleResidues(workDir.resolve("residues"), journal);
+        JournalRecorder recorder = new JournalRecorder(journal);
 
         try (ChildProcesses children = new ChildProcesses()) {
+            children.listen(recorder);
             Thread hook = children.closeOnShutdown();
             EcmBinary ecm;
             List<Stage1Engine> producers = new ArrayList<>();
@@ -206,12 +253,16 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
 
-            BatchPlan plan = BatchPlan.of(numbers.numbers(), new TrialDivision(TrialDivision.DEFAULT_LIMIT), b1, ecm.version());
-            Path results = resultsFile != null ? resultsFile : workDir.resolve("results.jsonl");
-            log.info("GMP-ECM {} at {}; {} number(s) from {}: {} for ECM, {} settled by trial division or primality;"
-                            + " B1={}, B2={}, stage 1 on {}, {} stage-2 worker(s)", ecm.version(), ecm.path(), plan.total(),
-                    numbersFile, plan.ecmWork().size(), plan.settled().size(), b1, b2 == null ? "default" : b2,
-                    noGpu ? "the CPU" : producers.stream().map(Stage1Engine::name).toList(), stage2Workers);
+            BatchPlan plan = BatchPlan.of(todo, new TrialDivision(TrialDivision.DEFAULT_LIMIT), b1, ecm.version());
+            List<PlannedNumber> work = plan.ecmWork().stream().map(n -> recorder.resume(n, b1)).toList();
+            long reused = work.stream().filter(n -> n.reusedStage1() != null).count();
+            log.info("GMP-ECM {} at {}; {} number(s) to run from {}: {} for ECM ({} with stage 1 done by an earlier run),"
+                            + " {} settled by trial division or primality; B1={}, B2={}, stage 1 on {}, {} stage-2 worker(s)",
+                    ecm.version(), ecm.path(), plan.total(), numbersFile, work.size(), reused, plan.settled().size(), b1,
+                    b2 == null ? "default" : b2, noGpu ? "the CPU" : producers.stream().map(Stage1Engine::name).toList(),
+                    stage2Workers);
+            journal.append(new JournalEvent.RunStarted(java.time.Instant.now(), b1, CpuStage1Engine.DEFAULT_PARAM, curves,
+                    numbersFile.toAbsolutePath().toString(), ProcessHandle.current().pid()));
 
             PipelineOptions options = new PipelineOptions(b1, b2, curves, stage2Workers, continueAfterFactor, progressInterval,
                     queueDepth, workDir.resolve("residues"), keepResidues, Duration.ofSeconds(stage1TimeoutSeconds),
@@ -219,6 +270,7 @@ public final class RunCommand implements Callable<Integer> {
             PipelineReport report;
             PipelineProgress progress = new PipelineProgress(plan.total(), producers.size());
             Submitter submitter = openSubmitter(config);
+            boolean stopped;
             try (ResultsFile file = new ResultsFile(results);
                  StatusLine status = new StatusLine(System.err, progress::statusText);
                  Submitter closing = submitter) {
@@ -233,6 +285,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 for (CompositeResult settled : plan.settled()) {
                     sink.accept(settled);
+                    recorder.settled(settled);
                     progress.settled(settled);
                 }
                 if (StatusLine.onTerminal()) {
@@ -240,8 +293,11 @@ public final class RunCommand implements Callable<Integer> {
                     status.start();
                 }
                 Pipeline pipeline = new Pipeline(producers, new Stage2Executor(ecm, children), options, sink,
-                        progress, ecm.version(), line -> ecmLog.debug("[stage 1] {}", line));
-                report = pipeline.run(plan.ecmWork());
+                        PipelineListeners.of(recorder, progress), ecm.version(), line -> ecmLog.debug("[stage 1] {}", line));
+                try (GracefulStop stop = new GracefulStop(Thread.currentThread(), children)) {
+                    report = pipeline.run(work);
+                    stopped = stop.requested() | Thread.interrupted();
+                }
                 status.close();
                 Submissions.report(submitter, out);
             }
@@ -250,9 +306,13 @@ public final class RunCommand implements Callable<Integer> {
             List<CompositeResult> all = new ArrayList<>(plan.settled());
             all.addAll(report.results());
             new Summary(all, report, noGpu ? "CPU stage-1" : "GPU").print(out);
+            if (stopped || report.interrupted()) {
+                out.printf("stopped before the end: %d of %d number(s) done; run the same command again to go on%n",
+                        all.size(), plan.total());
+            }
             out.flush();
             boolean failed = all.stream().anyMatch(r -> r.status() == CompositeResult.Status.FAILED);
-            if (report.interrupted()) {
+            if (stopped || report.interrupted()) {
                 return ExitCodes.RUNTIME_FAILURE;
             }
             return failed || !numbers.problems().isEmpty() ? ExitCodes.PARTIAL : ExitCodes.OK;

@@ -152,8 +152,8 @@ class RunCommandTest {
         assertThat(stage1Only.get("stage2_curves").asInt()).isZero();
 
         assertThat(run("run", "--config", config.toString(), "--b2", "3e6", "--numbers-file", numbers.toString(), "--no-gpu",
-                "--b1", "11000", "--curves", "4", "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.OK);
-        JsonNode overridden = results(dir.resolve("w/results.jsonl")).get(1);
+                "--b1", "11000", "--curves", "4", "--work-dir", dir.resolve("w2").toString(), "--no-submit")).isEqualTo(ExitCodes.OK);
+        JsonNode overridden = results(dir.resolve("w2/results.jsonl")).getFirst();
         assertThat(overridden.get("b2").asText()).isEqualTo("3000000");
         assertThat(overridden.get("stage2_curves").asInt()).isEqualTo(4);
 

@@ -22,6 +22,22 @@ public final class ChildProcesses implements AutoCloseable {
 
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile Listener listener = Listener.NONE;
+
+    /** Hears every start and exit (e.g. the journal, so a later run can end children a crash left behind). */
+    public interface Listener {
+        Listener NONE = new Listener() { };
+
+        default void started(Process process, List<String> command) {
+        }
+
+        default void exited(Process process) {
+        }
+    }
+
+    public void listen(Listener listener) {
+        this.listener = listener;
+    }
 
     /**
      * Starts and tracks a process.
@@ -35,7 +51,12 @@ public final class ChildProcesses implements AutoCloseable {
         }
         Process process = builder.start();
         live.add(process);
-        process.onExit().thenRun(() -> live.remove(process));
+        Listener hears = listener;
+        hears.started(process, builder.command());
+        process.onExit().thenRun(() -> {
+            live.remove(process);
+            hears.exited(process);
+        });
         if (closed) { // close() ran while we were starting it
             end(process, Duration.ZERO);
             throw new IllegalStateException("shutting down: ended " + builder.command().getFirst() + " at once");
@@ -55,6 +76,8 @@ public final class ChildProcesses implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
+        // a wrapper's own children first (ecm itself has none; stand-ins and scripts may)
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         try {
             if (!grace.isZero()) {
                 process.destroy();
@@ -79,6 +102,7 @@ public final class ChildProcesses implements AutoCloseable {
             log.debug("ending {} ecm process(es)", snapshot.size());
         }
         snapshot.forEach(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             if (grace.isZero()) {
                 p.destroyForcibly();
             } else {

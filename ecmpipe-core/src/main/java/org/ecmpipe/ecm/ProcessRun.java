@@ -43,9 +43,11 @@ public record ProcessRun(List<String> command, int exitCode, List<String> stdout
         } catch (IOException e) {
             throw new EcmException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
         }
-        List<String> out = new ArrayList<>();
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
         List<String> err = Collections.synchronizedList(new ArrayList<>());
-        Thread errReader = Thread.ofVirtual().name("stderr-" + process.pid()).start(() -> drain(process, err));
+        Thread errReader = Thread.ofVirtual().name("stderr-" + process.pid()).start(() -> drain(process.getErrorStream(), err, line -> { }));
+        // stdout is read on its own thread so that this one waits in waitFor(), which an interrupt ends
+        Thread outReader = Thread.ofVirtual().name("stdout-" + process.pid()).start(() -> drain(process.getInputStream(), out, onLine));
         AtomicBoolean timedOut = new AtomicBoolean();
         Thread watchdog = Thread.ofVirtual().name("timeout-" + process.pid()).start(() -> {
             try {
@@ -63,25 +65,15 @@ public record ProcessRun(List<String> command, int exitCode, List<String> stdout
             } catch (IOException e) {
                 // the process exited before reading its input; its exit code and stderr tell why
             }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    out.add(line);
-                    onLine.accept(line);
-                }
-            } catch (IOException e) {
-                // stream closed because the process was ended; handled by the exit code below
-            }
             int code = process.waitFor();
+            outReader.join(Duration.ofSeconds(5));
             errReader.join(Duration.ofSeconds(5));
             watchdog.interrupt();
-            List<String> errCopy;
-            synchronized (err) {
-                errCopy = List.copyOf(err);
-            }
-            return new ProcessRun(command, timedOut.get() ? -1 : code, out, errCopy, elapsedSince(start), timedOut.get());
+            return new ProcessRun(command, timedOut.get() ? -1 : code, snapshot(out), snapshot(err), elapsedSince(start),
+                    timedOut.get());
         } catch (InterruptedException e) {
             ChildProcesses.end(process, Duration.ZERO);
+            watchdog.interrupt();
             Thread.currentThread().interrupt();
             throw new EcmException("interrupted while running " + command.getFirst(), e);
         } finally {
@@ -91,14 +83,21 @@ public record ProcessRun(List<String> command, int exitCode, List<String> stdout
         }
     }
 
-    private static void drain(Process process, List<String> sink) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    private static List<String> snapshot(List<String> lines) {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    private static void drain(java.io.InputStream stream, List<String> sink, Consumer<String> onLine) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 sink.add(line);
+                onLine.accept(line);
             }
         } catch (IOException e) {
-            sink.add("(stderr unreadable: " + e.getMessage() + ")");
+            // the stream closed because the process was ended: its exit code says so
         }
     }
 

@@ -72,7 +72,11 @@ public final class Pipeline {
     }
 
     /** A number whose stage 1 ended, on its way to stage 2. A null number marks the end of the work. */
-    private record Handoff(PlannedNumber number, Stage1Result stage1, String error, Duration stage1Time) {
+    private record Handoff(PlannedNumber number, Stage1Result stage1, String error, Duration stage1Time, boolean reused) {
+    }
+
+    /** A number's result, and its stage 2 when one ran. */
+    private record Finished(CompositeResult result, Stage2Result stage2) {
     }
 
     private final class Run {
@@ -135,6 +139,11 @@ public final class Pipeline {
                         return;
                     }
                     PlannedNumber number = work.get(i);
+                    if (number.reusedStage1() != null) {
+                        listener.stage1Reused(engine.name(), number);
+                        queue.put(new Handoff(number, number.reusedStage1(), null, number.reusedStage1().elapsed(), true));
+                        continue;
+                    }
                     listener.stage1Started(engine.name(), number);
                     long t0 = System.nanoTime();
                     Stage1Result result = null;
@@ -151,7 +160,7 @@ public final class Pipeline {
                     if (result != null) {
                         listener.stage1Finished(engine.name(), number, result);
                     }
-                    queue.put(new Handoff(number, result, error, took)); // waits while stage 2 is behind
+                    queue.put(new Handoff(number, result, error, took, false)); // waits while stage 2 is behind
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -164,7 +173,7 @@ public final class Pipeline {
 
         private void endOfWork() {
             try {
-                queue.put(new Handoff(null, null, null, Duration.ZERO));
+                queue.put(new Handoff(null, null, null, Duration.ZERO, false));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopping.set(true);
@@ -181,11 +190,16 @@ public final class Pipeline {
                         return;
                     }
                     long t0 = System.nanoTime();
-                    CompositeResult result = finish(h);
-                    if (Thread.currentThread().isInterrupted()) {
-                        return; // stage 2 was cut short: no result for it
-                    }
+                    Finished finished = finish(h);
                     stage2Nanos.addAndGet(System.nanoTime() - t0);
+                    if (Thread.interrupted()) {
+                        // stage 2 was cut short: no result, but what it did is kept for the next run
+                        if (finished.stage2() != null) {
+                            listener.stage2Interrupted(h.number(), finished.stage2());
+                        }
+                        return;
+                    }
+                    CompositeResult result = finished.result();
                     sink.accept(result);
                     synchronized (results) {
                         results.add(result);
@@ -206,7 +220,7 @@ public final class Pipeline {
             }
         }
 
-        private CompositeResult finish(Handoff h) {
+        private Finished finish(Handoff h) {
             PlannedNumber number = h.number();
             Instant started = Instant.now().minus(h.stage1Time());
             Factorization f = new Factorization(number.composite().value());
@@ -217,25 +231,36 @@ public final class Pipeline {
             }
             int curves = s1 == null ? 0 : s1.curves();
             double s1Seconds = h.stage1Time().toNanos() / 1e9;
+            PlannedNumber.PriorStage2 prior = number.priorStage2();
+            if (prior != null) {
+                prior.factors().forEach(x -> addVerified(f, x, number));
+            }
+            boolean reused = h.reused();
             if (h.error() != null) {
-                return result(number, CompositeResult.Status.FAILED, "stage 1: " + h.error(), f, null, null, curves, 0,
-                        s1Seconds, 0, started);
+                return new Finished(result(number, CompositeResult.Status.FAILED, "stage 1: " + h.error(), f, null, null,
+                        curves, 0, s1Seconds, 0, reused, started), null);
             }
             Integer param = producers.getFirst().param();
+            int priorCurves = prior == null ? 0 : prior.completedLines().size();
+            double priorSeconds = prior == null ? 0 : prior.seconds();
             if (f.isComplete() || !options.stage2Enabled()) {
-                return result(number, CompositeResult.Status.DONE, null, f, options.stage2Enabled() ? null : BigInteger.ZERO,
-                        param, curves, 0, s1Seconds, 0, started);
+                return new Finished(result(number, CompositeResult.Status.DONE, null, f,
+                        options.stage2Enabled() ? null : BigInteger.ZERO, param, curves, priorCurves, s1Seconds, priorSeconds,
+                        reused, started), null);
             }
             List<Residue> residues;
             try {
                 residues = Files.exists(s1.residueFile()) ? ResidueFile.read(s1.residueFile()).residues() : List.of();
             } catch (IOException e) {
-                return result(number, CompositeResult.Status.FAILED, "cannot read residues: " + e.getMessage(), f, null,
-                        param, curves, 0, s1Seconds, 0, started);
+                return new Finished(result(number, CompositeResult.Status.FAILED, "cannot read residues: " + e.getMessage(),
+                        f, null, param, curves, priorCurves, s1Seconds, priorSeconds, reused, started), null);
             }
             if (residues.isEmpty()) {
-                return result(number, CompositeResult.Status.FAILED, "stage 1 saved no residues in " + s1.residueFile(), f,
-                        null, param, curves, 0, s1Seconds, 0, started);
+                return new Finished(result(number, CompositeResult.Status.FAILED, "stage 1 saved no residues in "
+                        + s1.residueFile(), f, null, param, curves, priorCurves, s1Seconds, priorSeconds, reused, started), null);
+            }
+            if (prior != null) {
+                residues = residues.stream().filter(r -> !prior.completedLines().contains(r.lineNumber())).toList();
             }
             List<BigInteger> known = f.factors().stream().map(Factor::factor).toList();
             listener.stage2Started(number, residues.size());
@@ -245,8 +270,9 @@ public final class Pipeline {
             listener.stage2Finished(number, s2);
             s2.factors().forEach(x -> addVerified(f, x, number));
             Stage2Verdict verdict = Stage2Verdict.of(s2, f);
-            return result(number, verdict.status(), verdict.reason(), f, s2.b2(), param, curves, s2.curvesCompleted(),
-                    s1Seconds, s2.elapsed().toNanos() / 1e9, started);
+            return new Finished(result(number, verdict.status(), verdict.reason(), f, s2.b2(), param, curves,
+                    priorCurves + s2.curvesCompleted(), s1Seconds, priorSeconds + s2.elapsed().toNanos() / 1e9, reused,
+                    started), s2);
         }
 
         private void addVerified(Factorization f, FoundFactor found, PlannedNumber number) {
@@ -258,9 +284,9 @@ public final class Pipeline {
 
         private CompositeResult result(PlannedNumber number, CompositeResult.Status status, String reason, Factorization f,
                                        BigInteger b2, Integer param, int curves, int stage2Curves, double s1, double s2,
-                                       Instant started) {
+                                       boolean reused, Instant started) {
             return new CompositeResult(number.composite().value(), status, reason, f.factors(), f.cofactor(),
-                    f.cofactorIsPrime(), options.b1(), b2, param, curves, stage2Curves, s1, s2, false, started,
+                    f.cofactorIsPrime(), options.b1(), b2, param, curves, stage2Curves, s1, s2, reused, started,
                     Instant.now(), ecmVersion);
         }
 

@@ -18,6 +18,10 @@ public interface PipelineListener {
     default void stage1Finished(String producer, PlannedNumber number, Stage1Result result) {
     }
 
+    /** Stage 1 of the number was done by an earlier run and is reused. */
+    default void stage1Reused(String producer, PlannedNumber number) {
+    }
+
     /** Handed to the stage-2 executor for this number (progress, factors, ecm lines). */
     default Stage2Listener stage2Listener(PlannedNumber number) {
         return Stage2Listener.NONE;
@@ -27,6 +31,10 @@ public interface PipelineListener {
     }
 
     default void stage2Finished(PlannedNumber number, Stage2Result result) {
+    }
+
+    /** The run is stopping and stage 2 of the number was cut short: no result is written for it. */
+    default void stage2Interrupted(PlannedNumber number, Stage2Result partial) {
     }
 
     /** The number's result, already written to every sink. */

@@ -2,13 +2,12 @@ package org.ecmpipe.residue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.ecmpipe.durable.AtomicFile;
 
 /** Reading, writing and splitting GMP-ECM save files. */
 public final class ResidueFile {
@@ -53,24 +52,11 @@ public final class ResidueFile {
 
     /** Writes the residues' lines to {@code path} atomically (temporary file, fsync, rename). */
     public static void write(Path path, List<Residue> residues) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.ISO_8859_1)) {
-                for (Residue r : residues) {
-                    w.write(r.line());
-                    w.write('\n');
-                }
-            }
-            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+        StringBuilder text = new StringBuilder();
+        for (Residue r : residues) {
+            text.append(r.line()).append('\n');
         }
+        AtomicFile.write(path, text.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /**

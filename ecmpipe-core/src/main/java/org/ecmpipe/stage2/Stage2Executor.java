@@ -65,6 +65,7 @@ public final class Stage2Executor {
         private final Factorization factorization;
         private final List<FoundFactor> factors = new ArrayList<>();
         private final List<CurveFailure> failures = new ArrayList<>();
+        private final Set<Integer> completedLines = ConcurrentHashMap.newKeySet();
         private final long startNanos = System.nanoTime();
 
         Run(Stage2Request request, Stage2Listener listener) {
@@ -108,7 +109,7 @@ public final class Stage2Executor {
             synchronized (this) {
                 return new Stage2Result(request.composite(), request.b1(),
                         effectiveB2.get() != null ? effectiveB2.get() : request.b2(), total, completed.get(), factors,
-                        failures, Duration.ofNanos(System.nanoTime() - startNanos), stoppedByFactor.get());
+                        failures, Duration.ofNanos(System.nanoTime() - startNanos), stoppedByFactor.get(), completedLines);
             }
         }
 
@@ -152,6 +153,7 @@ public final class Stage2Executor {
             switch (outcome.status()) {
                 case COMPLETED -> {
                     consecutiveFailures.set(0);
+                    completedLines.add(residue.lineNumber());
                     int done = completed.incrementAndGet();
                     Stage2Progress progress = new Stage2Progress(done, request.residues().size(), factorCount(),
                             Duration.ofNanos(System.nanoTime() - startNanos));

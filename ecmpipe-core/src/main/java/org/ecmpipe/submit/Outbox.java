@@ -3,15 +3,13 @@ package org.ecmpipe.submit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.ecmpipe.durable.AtomicFile;
 
 /**
  * Results waiting to be submitted: one JSON file per submission in {@code WORK_DIR/outbox}, written durably
@@ -37,16 +35,8 @@ public final class Outbox {
 
     public Entry add(ObjectNode body) throws IOException {
         String id = body.get("submission_id").asText();
-        Files.createDirectories(dir);
         Path file = dir.resolve(id + ".json");
-        Path tmp = dir.resolve(id + ".json.tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            MAPPER.writeValue(out, body);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(file, MAPPER.writeValueAsBytes(body));
         return new Entry(id, file, body);
     }
 

@@ -1,0 +1,77 @@
+package org.ecmpipe.journal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** What the journal says, replayed: the last run's settings, each number's progress, children not seen to end. */
+public final class JournalState {
+
+    /** Stage-2 work done on a number by interrupted runs, added up. */
+    public record PartialStage2(Set<Integer> completedLines, double seconds, List<JournalEvent.FoundFactorEntry> factors) {
+    }
+
+    private JournalEvent.RunStarted lastRun;
+    private final Map<String, JournalEvent.Stage1Done> stage1 = new HashMap<>();
+    private final Map<String, PartialStage2> stage2 = new HashMap<>();
+    private final Set<String> finished = new HashSet<>();
+    private final Map<Long, JournalEvent.ProcessStarted> live = new LinkedHashMap<>();
+
+    void apply(JournalEvent event) {
+        switch (event) {
+            case JournalEvent.RunStarted r -> lastRun = r;
+            case JournalEvent.Stage1Started s -> {
+                stage1.remove(s.number()); // a new stage 1 replaces an older one
+                stage2.remove(s.number());
+            }
+            case JournalEvent.Stage1Done d -> stage1.put(d.number(), d);
+            case JournalEvent.Stage2Partial p -> stage2.merge(p.number(),
+                    new PartialStage2(new HashSet<>(p.completedLines()), p.seconds(), p.factors()), (a, b) -> {
+                        Set<Integer> lines = new HashSet<>(a.completedLines());
+                        lines.addAll(b.completedLines());
+                        List<JournalEvent.FoundFactorEntry> factors = new ArrayList<>(a.factors());
+                        factors.addAll(b.factors());
+                        return new PartialStage2(lines, a.seconds() + b.seconds(), factors);
+                    });
+            case JournalEvent.ResultWritten w -> {
+                finished.add(w.number());
+                stage2.remove(w.number());
+            }
+            case JournalEvent.ProcessStarted p -> live.put(p.pid(), p);
+            case JournalEvent.ProcessEnded e -> live.remove(e.pid());
+        }
+    }
+
+    public Optional<JournalEvent.RunStarted> lastRun() {
+        return Optional.ofNullable(lastRun);
+    }
+
+    public Optional<JournalEvent.Stage1Done> stage1Done(String number) {
+        return Optional.ofNullable(stage1.get(number));
+    }
+
+    public Optional<PartialStage2> partialStage2(String number) {
+        return Optional.ofNullable(stage2.get(number));
+    }
+
+    public boolean finished(String number) {
+        return finished.contains(number);
+    }
+
+    /** Numbers with a finished stage 1 and no result yet. */
+    public Set<String> unfinishedWithStage1() {
+        Set<String> out = new HashSet<>(stage1.keySet());
+        out.removeAll(finished);
+        return out;
+    }
+
+    /** Children the journal saw start and never saw end (a crashed run's, possibly still running). */
+    public List<JournalEvent.ProcessStarted> possiblyLiveProcesses() {
+        return List.copyOf(live.values());
+    }
+}

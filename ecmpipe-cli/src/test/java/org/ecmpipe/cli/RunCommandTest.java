@@ -168,6 +168,36 @@ class RunCommandTest {
         assertThat(err.toString()).contains("none.txt does not exist");
     }
 
+    @Test
+    void aChangedB1IsRefusedWhileUnfinishedResiduesRemainUnlessRestart() throws Exception {
+        BigInteger n = PlantedNumbers.planted(5, 25, 25).n();
+        Path numbers = Files.writeString(dir.resolve("n.txt"), n + "\n");
+        Path work = dir.resolve("w");
+        try (org.ecmpipe.journal.Journal journal = org.ecmpipe.journal.Journal.open(work)) {
+            // what a run at B1=11000 that died after stage 1 leaves behind
+            journal.append(new org.ecmpipe.journal.JournalEvent.RunStarted(java.time.Instant.now(), 11000, 3, 4, "n.txt", 1));
+            journal.append(new org.ecmpipe.journal.JournalEvent.Stage1Done(java.time.Instant.now(), n.toString(),
+                    work.resolve("residues/old.sav").toString(), null, 4, 0.1, List.of(), "7.0.5"));
+        }
+        String[] at12000 = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "12000", "--curves", "4",
+                "--work-dir", work.toString(), "--no-submit"};
+        assertThat(run(at12000)).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("holds stage-1 residues at B1=11000", "this run asks for B1=12000", "--restart");
+        assertThat(Files.exists(work.resolve("results.jsonl"))).isFalse();
+
+        String[] restart = java.util.stream.Stream.concat(java.util.Arrays.stream(at12000), java.util.stream.Stream.of("--restart"))
+                .toArray(String[]::new);
+        assertThat(run(restart)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(results(work.resolve("results.jsonl"))).singleElement()
+                .satisfies(r -> assertThat(r.get("b1").asLong()).isEqualTo(12000));
+        try (var files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.matches("journal\\.\\d{8}-\\d{6}\\.jsonl"));
+        }
+        // and the same command again: nothing to redo
+        assertThat(run(at12000)).isEqualTo(ExitCodes.OK);
+        assertThat(results(work.resolve("results.jsonl"))).hasSize(1);
+    }
+
     private Set<BigInteger> oneShotFinds(List<PlantedNumbers.Planted> planted) {
         EcmBinary ecm = RealEcm.probe(children);
         EcmOutputParser parser = new EcmOutputParser();

@@ -29,7 +29,12 @@ public final class WorkDirLock implements AutoCloseable {
         Files.createDirectories(workDir);
         Path file = workDir.resolve("ecmpipe.lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this same JVM
+        }
         if (lock == null) {
             String holder = Files.readString(file).strip();
             channel.close();

@@ -1,0 +1,83 @@
+package org.ecmpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ecmpipe.testing.FaultWrappers;
+import org.ecmpipe.testing.PlantedNumbers;
+import org.ecmpipe.testing.RealEcm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A number whose ecm crashes, hangs or prints garbage fails with a clear reason; the batch goes on. */
+class FaultTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void noEcmLeft() {
+        assertThat(RealEcm.liveEcmDescendants()).isZero();
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().orElse("").endsWith("sleep"))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "ecm-stage1-crashes-once|stage 1: ecm exited with code 1 (error): Error: stand-in ecm crashes in stage 1",
+            "ecm-stage1-hangs-once|stage 1: stage 1 ran past its timeout of 2 s and was ended",
+            "ecm-stage1-garbage-once|stage 1: ecm printed no stage-1 result (exit code 0)"})
+    void aFaultyStage1FailsThatNumberOnly(String wrapper, String reason) throws Exception {
+        Path ecm = FaultWrappers.install(wrapper, Files.createDirectories(dir.resolve("bin")));
+        Path numbers = Files.write(dir.resolve("n.txt"), List.of(PlantedNumbers.planted(71, 25, 25).n().toString(),
+                PlantedNumbers.planted(72, 25, 25).n().toString()));
+        int code = run("run", "--numbers-file", numbers.toString(), "--ecm", ecm.toString(), "--no-gpu", "--b1", "11000",
+                "--curves", "4", "--stage1-timeout", "2", "--work-dir", dir.resolve("w").toString(), "--no-submit");
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.PARTIAL);
+        List<JsonNode> rows = rows(dir.resolve("w/results.jsonl"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get("status").asText()).isEqualTo("failed");
+        assertThat(rows.get(0).get("reason").asText()).isEqualTo(reason);
+        assertThat(rows.get(1).get("status").asText()).isEqualTo("done");
+        assertThat(rows.get(1).get("stage2_curves").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void aMissingOrNonExecutableEcmIsAClearErrorBeforeAnyWork() throws Exception {
+        Path numbers = Files.write(dir.resolve("n.txt"), List.of(PlantedNumbers.planted(73, 25, 25).n().toString()));
+        String work = dir.resolve("w").toString();
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", dir.resolve("nope").toString(), "--no-gpu",
+                "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("nope (from --ecm) does not exist");
+        Path notExecutable = Files.writeString(dir.resolve("ecm-text"), "not a program");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", notExecutable.toString(), "--no-gpu",
+                "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("is not an executable file");
+        assertThat(Files.exists(dir.resolve("w/results.jsonl"))).isFalse();
+    }
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    static List<JsonNode> rows(Path file) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            rows.add(mapper.readTree(line));
+        }
+        return rows;
+    }
+}

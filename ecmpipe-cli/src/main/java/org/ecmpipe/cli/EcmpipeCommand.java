@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:all numbers done",
-                "1:runtime failure",
+                "1:runtime failure, or the run was stopped (Ctrl-C, SIGTERM) before the end",
                 "2:usage or input error before any work",
                 "3:finished, but some input was skipped or some number failed"})
 public final class EcmpipeCommand {

@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:all numbers done",
-                "1:runtime failure",
+                "1:runtime failure, or the run was stopped (Ctrl-C, SIGTERM) before the end",
                 "2:usage or input error before any work (nothing was run)",
                 "3:finished, but some input was skipped (--skip-invalid) or some number failed"})
 public final class RunCommand implements Callable<Integer> {

@@ -20,10 +20,11 @@ import org.ecmpipe.ecm.EcmLine;
 import org.ecmpipe.ecm.EcmOutputParser;
 import org.ecmpipe.ecm.ProcessRun;
 import org.ecmpipe.testing.GpuStandIn;
+import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ecmpipe run} end to end on planted-factor batches, with the real ecm (and the GPU stand-in). */
@@ -31,18 +32,14 @@ class RunCommandTest {
     private static final long B1 = 11000;
     private static final int CURVES = 32;
 
-    private final ChildProcesses children = new ChildProcesses();
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void close() {
-        children.close();
-        assertThat(RealEcm.liveEcmDescendants()).isZero();
-    }
 
     /**
      * One p7 to p9 factor per number (one-shot ecm finds it with near certainty at these bounds; two in one number
@@ -199,11 +196,11 @@ class RunCommandTest {
     }
 
     private Set<BigInteger> oneShotFinds(List<PlantedNumbers.Planted> planted) {
-        EcmBinary ecm = RealEcm.probe(children);
+        EcmBinary ecm = ecmChildren.realEcm();
         EcmOutputParser parser = new EcmOutputParser();
         Set<BigInteger> found = new HashSet<>();
         for (PlantedNumbers.Planted p : planted) {
-            ProcessRun run = ProcessRun.run(children, List.of(ecm.path().toString(), "-param", "3", "-c",
+            ProcessRun run = ProcessRun.run(ecmChildren.children(), List.of(ecm.path().toString(), "-param", "3", "-c",
                     String.valueOf(CURVES), String.valueOf(B1)), p.n() + "\n", Duration.ofMinutes(2), l -> { });
             for (String line : run.stdout()) {
                 if (parser.parse(line) instanceof EcmLine.FactorFound f && p.primes().contains(f.factor())) {

@@ -14,34 +14,31 @@ import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.residue.Residue;
 import org.ecmpipe.stage1.CpuStage1Engine;
+import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
 import org.ecmpipe.testing.SingleCurveResidues;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ecmpipe stage2} end to end, with the real ecm. */
 class Stage2CommandTest {
-    private final ChildProcesses children = new ChildProcesses();
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void close() {
-        children.close();
-        assertThat(RealEcm.liveEcmDescendants()).isZero();
-    }
 
     @Test
     void runsEveryNumberOfAFileSkipsBadLinesAndWritesOneResultEach() throws Exception {
-        EcmBinary ecm = RealEcm.probe(children);
+        EcmBinary ecm = ecmChildren.realEcm();
         PlantedNumbers.Planted first = PlantedNumbers.planted(11, 12, 30, 35);
         PlantedNumbers.Planted second = PlantedNumbers.planted(12, 40, 45); // nothing to find at B1=11000
-        CpuStage1Engine stage1 = new CpuStage1Engine(ecm, children, 3);
+        CpuStage1Engine stage1 = new CpuStage1Engine(ecm, ecmChildren.children(), 3);
         List<String> lines = new ArrayList<>();
         SingleCurveResidues.make(stage1, first.n(), 11000, 12, dir.resolve("a")).stream().map(Residue::line).forEach(lines::add);
         String good = lines.getFirst();

@@ -19,28 +19,25 @@ import org.ecmpipe.stage1.CpuStage1Engine;
 import org.ecmpipe.stage1.Stage1Result;
 import org.ecmpipe.stage2.Stage2Executor;
 import org.ecmpipe.stage2.Stage2Result;
+import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pipeline with real ecm on the CPU: overlap of the stages, and what ends up in the results. */
 class PipelineTest {
-    private final ChildProcesses children = new ChildProcesses();
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void close() {
-        children.close();
-        assertThat(RealEcm.liveEcmDescendants()).isZero();
-    }
 
     @Test
     void stage1OfTheNextNumberRunsWhileStage2OfThisOneDoes() throws Exception {
-        EcmBinary ecm = RealEcm.probe(children);
+        EcmBinary ecm = ecmChildren.realEcm();
         List<Composite> numbers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             numbers.add(new Composite(i + 1, "n" + i, PlantedNumbers.planted(300 + i, 35, 35).n())); // nothing to find
@@ -72,7 +69,7 @@ class PipelineTest {
         // stage 1 (~0.4 s) a little longer than stage 2, so stage 2 of n always starts as stage 1 of n+1 does
         PipelineOptions options = new PipelineOptions(100000, BigInteger.valueOf(20_000_000), 8, 2, false, 0, 1,
                 dir.resolve("residues"), false, Duration.ofMinutes(2), Duration.ofMinutes(2));
-        PipelineReport report = new Pipeline(List.of(new CpuStage1Engine(ecm, children, 3)), new Stage2Executor(ecm, children),
+        PipelineReport report = new Pipeline(List.of(new CpuStage1Engine(ecm, ecmChildren.children(), 3)), new Stage2Executor(ecm, ecmChildren.children()),
                 options, written::add, timestamps, ecm.version(), line -> { }).run(plan.ecmWork());
 
         assertThat(report.results()).hasSize(3).isEqualTo(written);

@@ -14,33 +14,30 @@ import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.FoundFactor;
 import org.ecmpipe.residue.Residue;
 import org.ecmpipe.residue.ResidueFile;
+import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CpuStage1EngineTest {
-    private final ChildProcesses children = new ChildProcesses();
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void close() {
-        children.close();
-        assertThat(RealEcm.liveEcmDescendants()).isZero();
-    }
 
     @Test
     void savesOneResiduePerCurveAndTiesStage1FactorsToTheirCurve() throws Exception {
-        EcmBinary ecm = RealEcm.probe(children);
+        EcmBinary ecm = ecmChildren.realEcm();
         assertThat(ecm.version()).matches("\\d+\\.\\d+.*");
         assertThat(ecm.gpu()).as("Debian's gmp-ecm has no GPU support").isFalse();
         // a p6 is found in stage 1 by nearly every curve at B1=11000
         PlantedNumbers.Planted planted = PlantedNumbers.planted(5, 6, 25, 30);
         List<String> lines = new CopyOnWriteArrayList<>();
-        Stage1Result result = new CpuStage1Engine(ecm, children, 3).run(
+        Stage1Result result = new CpuStage1Engine(ecm, ecmChildren.children(), 3).run(
                 new Stage1Request(planted.n(), 11000, 6, dir.resolve("r.sav"), Duration.ofMinutes(2)), lines::add);
 
         assertThat(result.error()).isNull();
@@ -61,9 +58,9 @@ class CpuStage1EngineTest {
 
     @Test
     void neverOverwritesAnExistingResidueFile() throws Exception {
-        EcmBinary ecm = RealEcm.probe(children);
+        EcmBinary ecm = ecmChildren.realEcm();
         Path existing = Files.writeString(dir.resolve("old.sav"), "precious GPU hours\n");
-        assertThatThrownBy(() -> new CpuStage1Engine(ecm, children, 3).run(
+        assertThatThrownBy(() -> new CpuStage1Engine(ecm, ecmChildren.children(), 3).run(
                 new Stage1Request(PlantedNumbers.planted(1, 10, 10).n(), 11000, 1, existing, Duration.ofMinutes(1)), l -> { }))
                 .isInstanceOf(EcmException.class).hasMessageContaining("already exists");
         assertThat(Files.readString(existing)).isEqualTo("precious GPU hours\n");

@@ -13,30 +13,27 @@ import org.ecmpipe.ecm.FoundFactor;
 import org.ecmpipe.residue.Residue;
 import org.ecmpipe.residue.ResidueFile;
 import org.ecmpipe.testing.GpuStandIn;
+import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The GPU engine against the GPU stand-in (no GPU on these machines), which runs the real ecm per curve. */
 class GpuStage1EngineTest {
-    private final ChildProcesses children = new ChildProcesses();
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void close() {
-        children.close();
-        assertThat(RealEcm.liveEcmDescendants()).isZero();
-    }
 
     @Test
     void runsABatchAndReadsGpuOutput() throws Exception {
-        EcmBinary ecm = EcmBinary.probe(GpuStandIn.install(dir), children);
+        EcmBinary ecm = EcmBinary.probe(GpuStandIn.install(dir), ecmChildren.children());
         assertThat(ecm.gpu()).isTrue();
-        GpuStage1Engine engine = new GpuStage1Engine(ecm, children, 1, 20, true);
+        GpuStage1Engine engine = new GpuStage1Engine(ecm, ecmChildren.children(), 1, 20, true);
         assertThat(engine.curvesFor(2)).as("-gpucurves 20 is rounded up to 32").isEqualTo(64);
         // a p6 is found in stage 1 by nearly every curve
         PlantedNumbers.Planted planted = PlantedNumbers.planted(9, 6, 25, 30);
@@ -63,8 +60,8 @@ class GpuStage1EngineTest {
 
     @Test
     void aMissingDeviceFailsTheRunWithEcmsMessage() throws Exception {
-        EcmBinary ecm = EcmBinary.probe(GpuStandIn.install(dir), children);
-        Stage1Result result = new GpuStage1Engine(ecm, children, 7, 32, false).run(new Stage1Request(
+        EcmBinary ecm = EcmBinary.probe(GpuStandIn.install(dir), ecmChildren.children());
+        Stage1Result result = new GpuStage1Engine(ecm, ecmChildren.children(), 7, 32, false).run(new Stage1Request(
                 PlantedNumbers.planted(2, 20, 20).n(), 11000, 32, dir.resolve("x.sav"), Duration.ofMinutes(1)), l -> { });
         assertThat(result.failed()).isTrue();
         assertThat(result.error()).contains("code 1", "Could not use device 7");
@@ -72,7 +69,7 @@ class GpuStage1EngineTest {
 
     @Test
     void learnsTheDefaultBatchSizeFromEcm() throws Exception {
-        EcmBinary ecm = EcmBinary.probe(GpuStandIn.install(dir), children);
-        assertThat(new GpuStage1Engine(ecm, children, null, null, false).curvesFor(3)).isEqualTo(3 * 64);
+        EcmBinary ecm = EcmBinary.probe(GpuStandIn.install(dir), ecmChildren.children());
+        assertThat(new GpuStage1Engine(ecm, ecmChildren.children(), null, null, false).curvesFor(3)).isEqualTo(3 * 64);
     }
 }

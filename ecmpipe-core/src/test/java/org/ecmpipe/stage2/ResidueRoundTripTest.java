@@ -14,10 +14,11 @@ import org.ecmpipe.ecm.FoundFactor;
 import org.ecmpipe.residue.Residue;
 import org.ecmpipe.stage1.CpuStage1Engine;
 import org.ecmpipe.testing.OneShotEcm;
+import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
 import org.ecmpipe.testing.SingleCurveResidues;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,30 +32,27 @@ class ResidueRoundTripTest {
     private static final BigInteger B2 = BigInteger.valueOf(50_000_000);
     private static final int CURVES = 24;
 
-    private final ChildProcesses children = new ChildProcesses();
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void endChildren() {
-        children.close();
-    }
 
     @ParameterizedTest(name = "param {0}")
     @ValueSource(ints = {1, 3})
     void resumedResiduesFindWhatOneShotRunsFind(int param) throws Exception {
-        EcmBinary ecm = RealEcm.probe(children);
+        EcmBinary ecm = ecmChildren.realEcm();
         PlantedNumbers.Planted planted = PlantedNumbers.planted(1000 + param, 12, 25, 30);
         // one curve per stage-1 run: see SingleCurveResidues
-        List<Residue> residues = SingleCurveResidues.make(new CpuStage1Engine(ecm, children, param), planted.n(), B1,
+        List<Residue> residues = SingleCurveResidues.make(new CpuStage1Engine(ecm, ecmChildren.children(), param), planted.n(), B1,
                 CURVES, dir);
         assertThat(residues).hasSize(CURVES).allSatisfy(r -> assertThat(r.param()).isEqualTo(param));
 
-        Stage2Executor executor = new Stage2Executor(ecm, children);
+        Stage2Executor executor = new Stage2Executor(ecm, ecmChildren.children());
         int curvesWithFactors = 0;
         for (Residue residue : residues) {
-            Set<BigInteger> oneShot = OneShotEcm.factors(ecm, children, residue.n(), residue.curve(), B1, B2);
+            Set<BigInteger> oneShot = OneShotEcm.factors(ecm, ecmChildren.children(), residue.n(), residue.curve(), B1, B2);
             Stage2Result resumed = executor.run(new Stage2Request(residue.n(), B1, B2, List.of(residue), 1, true, 0,
                     Duration.ofMinutes(2), List.of()), Stage2Listener.NONE);
             Set<BigInteger> viaResidue = new TreeSet<>();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ecmpipe.testing.FaultWrappers;
+import org.ecmpipe.testing.JsonLines;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ class FaultTest {
         int code = run("run", "--numbers-file", numbers.toString(), "--ecm", ecm.toString(), "--no-gpu", "--b1", "11000",
                 "--curves", "4", "--stage1-timeout", "2", "--work-dir", dir.resolve("w").toString(), "--no-submit");
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.PARTIAL);
-        List<JsonNode> rows = rows(dir.resolve("w/results.jsonl"));
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).get("status").asText()).isEqualTo("failed");
         assertThat(rows.get(0).get("reason").asText()).isEqualTo(reason);
@@ -70,14 +71,5 @@ class FaultTest {
 
     private int run(String... args) {
         return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    static List<JsonNode> rows(Path file) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            rows.add(mapper.readTree(line));
-        }
-        return rows;
     }
 }

@@ -21,6 +21,7 @@ import org.ecmpipe.ecm.EcmOutputParser;
 import org.ecmpipe.ecm.ProcessRun;
 import org.ecmpipe.testing.GpuStandIn;
 import org.ecmpipe.testing.EcmChildren;
+import org.ecmpipe.testing.JsonLines;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class RunCommandTest {
                 "--work-dir", dir.resolve("w").toString(), "--no-submit");
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
-        List<JsonNode> rows = results(dir.resolve("w/results.jsonl"));
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(planted.size());
         assertThat(foundFactors(rows)).containsAll(expected);
         for (JsonNode row : rows) {
@@ -103,7 +104,7 @@ class RunCommandTest {
                 "--no-submit");
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
-        List<JsonNode> rows = results(dir.resolve("w/results.jsonl"));
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(planted.size());
         assertThat(foundFactors(rows)).containsAll(expected);
         for (JsonNode row : rows) {
@@ -133,7 +134,7 @@ class RunCommandTest {
 
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "8",
                 "--work-dir", work, "--no-submit", "--skip-invalid")).isEqualTo(ExitCodes.PARTIAL);
-        assertThat(results(dir.resolve("w/results.jsonl"))).hasSize(1); // the duplicate on line 5 runs once
+        assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(1); // the duplicate on line 5 runs once
         assertThat(Files.readString(dir.resolve("w/ecmpipe.log"))).contains("line 5 repeats the number of line 2");
     }
 
@@ -144,13 +145,13 @@ class RunCommandTest {
         String work = dir.resolve("w").toString();
         assertThat(run("run", "--config", config.toString(), "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000",
                 "--curves", "4", "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.OK);
-        JsonNode stage1Only = results(dir.resolve("w/results.jsonl")).getFirst();
+        JsonNode stage1Only = JsonLines.read(dir.resolve("w/results.jsonl")).getFirst();
         assertThat(stage1Only.get("b2").asText()).isEqualTo("0");
         assertThat(stage1Only.get("stage2_curves").asInt()).isZero();
 
         assertThat(run("run", "--config", config.toString(), "--b2", "3e6", "--numbers-file", numbers.toString(), "--no-gpu",
                 "--b1", "11000", "--curves", "4", "--work-dir", dir.resolve("w2").toString(), "--no-submit")).isEqualTo(ExitCodes.OK);
-        JsonNode overridden = results(dir.resolve("w2/results.jsonl")).getFirst();
+        JsonNode overridden = JsonLines.read(dir.resolve("w2/results.jsonl")).getFirst();
         assertThat(overridden.get("b2").asText()).isEqualTo("3000000");
         assertThat(overridden.get("stage2_curves").asInt()).isEqualTo(4);
 
@@ -185,14 +186,14 @@ class RunCommandTest {
         String[] restart = java.util.stream.Stream.concat(java.util.Arrays.stream(at12000), java.util.stream.Stream.of("--restart"))
                 .toArray(String[]::new);
         assertThat(run(restart)).as(err.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(results(work.resolve("results.jsonl"))).singleElement()
+        assertThat(JsonLines.read(work.resolve("results.jsonl"))).singleElement()
                 .satisfies(r -> assertThat(r.get("b1").asLong()).isEqualTo(12000));
         try (var files = Files.list(work)) {
             assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.matches("journal\\.\\d{8}-\\d{6}\\.jsonl"));
         }
         // and the same command again: nothing to redo
         assertThat(run(at12000)).isEqualTo(ExitCodes.OK);
-        assertThat(results(work.resolve("results.jsonl"))).hasSize(1);
+        assertThat(JsonLines.read(work.resolve("results.jsonl"))).hasSize(1);
     }
 
     private Set<BigInteger> oneShotFinds(List<PlantedNumbers.Planted> planted) {
@@ -236,14 +237,5 @@ class RunCommandTest {
 
     private int run(String... args) {
         return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    private static List<JsonNode> results(Path file) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            rows.add(mapper.readTree(line));
-        }
-        return rows;
     }
 }

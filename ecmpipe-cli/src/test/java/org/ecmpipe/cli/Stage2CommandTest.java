@@ -15,6 +15,7 @@ import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.residue.Residue;
 import org.ecmpipe.stage1.CpuStage1Engine;
 import org.ecmpipe.testing.EcmChildren;
+import org.ecmpipe.testing.JsonLines;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
 import org.ecmpipe.testing.SingleCurveResidues;
@@ -53,7 +54,7 @@ class Stage2CommandTest {
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.PARTIAL); // two bad lines were skipped
         assertThat(out.toString()).contains("2 number(s), 0 failed, 2 residue line(s) skipped");
-        List<JsonNode> rows = readJsonLines(results);
+        List<JsonNode> rows = JsonLines.read(results);
         assertThat(rows).hasSize(2);
         JsonNode a = rows.getFirst();
         assertThat(a.get("composite").asText()).isEqualTo(first.n().toString());
@@ -108,14 +109,5 @@ class Stage2CommandTest {
 
     private int run(String... args) {
         return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    private static List<JsonNode> readJsonLines(Path file) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            rows.add(mapper.readTree(line));
-        }
-        return rows;
     }
 }

@@ -221,7 +221,9 @@ public final class RunCommand implements Callable<Integer> {
             log.info("{} of {} number(s) already have a result in {}: not run again", numbers.numbers().size() - todo.size(),
                     numbers.numbers().size(), results);
         }
-        WorkDirState.removeStaleResidues(workDir.resolve("residues"), journal);
+        if (!keepResidues) {
+            WorkDirState.removeStaleResidues(workDir.resolve("residues"), journal);
+        }
         JournalRecorder recorder = new JournalRecorder(journal);
 
         try (ChildProcesses children = new ChildProcesses()) {

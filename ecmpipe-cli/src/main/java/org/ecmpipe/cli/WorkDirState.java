@@ -88,7 +88,10 @@ final class WorkDirState {
         }
     }
 
-    /** Removes residue files no unfinished number needs any more (left by runs cut off mid-stage 1). */
+    /**
+     * Removes residue files no unfinished number needs any more (left by runs cut off mid-stage 1). Not called
+     * with {@code --keep-residues}, which keeps every residue file.
+     */
     static void removeStaleResidues(Path residueDir, Journal journal) throws IOException {
         if (!Files.isDirectory(residueDir)) {
             return;

@@ -32,7 +32,7 @@ final class PipelineProgress implements PipelineListener {
     private volatile String stage2Now = "idle";
     private volatile Stage2Progress stage2Progress;
 
-    PipelineProgress(int total, int producers) {
+    PipelineProgress(int total) {
         this.total = total;
     }
 

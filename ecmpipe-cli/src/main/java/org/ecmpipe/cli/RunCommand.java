@@ -270,7 +270,7 @@ public final class RunCommand implements Callable<Integer> {
                     queueDepth, workDir.resolve("residues"), keepResidues, Duration.ofSeconds(stage1TimeoutSeconds),
                     Duration.ofSeconds(curveTimeoutSeconds));
             PipelineReport report;
-            PipelineProgress progress = new PipelineProgress(plan.total(), producers.size());
+            PipelineProgress progress = new PipelineProgress(plan.total());
             Submitter submitter = openSubmitter(config);
             boolean stopped;
             try (ResultsFile file = new ResultsFile(results);

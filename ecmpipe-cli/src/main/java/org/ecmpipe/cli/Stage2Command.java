@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ecmpipe.composite.Composite;
 import org.ecmpipe.config.EcmpipeConfig;
 import org.ecmpipe.ecm.Bound;
 import org.ecmpipe.ecm.ChildProcesses;
@@ -156,7 +157,7 @@ public final class Stage2Command implements Callable<Integer> {
                     CompositeResidues number = numbers.get(i);
                     String position = "[" + (i + 1) + "/" + numbers.size() + "]";
                     log.info("{} Stage 2 for {} ({} digits): {} curves, B1={}, {} worker(s)", position,
-                            abbreviate(number.composite()), number.composite().toString().length(),
+                            Composite.abbreviate(number.composite()), number.composite().toString().length(),
                             number.residues().size(), number.b1(), Math.min(workers, number.residues().size()));
                     CompositeResult result = batch.run(number, new LoggingListener(position));
                     sink.append(result);
@@ -214,14 +215,10 @@ public final class Stage2Command implements Callable<Integer> {
         } else {
             log.info("{} Stage 2 complete in {}: factors {}; cofactor {} ({})", position, seconds,
                     r.factors().stream().map(f -> f.factor() + (f.prime() ? " (prime)" : " (composite)")).toList(),
-                    abbreviate(r.cofactor()), r.cofactorPrime() ? "prime" : "composite");
+                    Composite.abbreviate(r.cofactor()), r.cofactorPrime() ? "prime" : "composite");
         }
     }
 
-    static String abbreviate(BigInteger n) {
-        String s = n.toString();
-        return s.length() <= 24 ? s : s.substring(0, 10) + "..." + s.substring(s.length() - 10);
-    }
 
     /** Turns executor events into log lines. */
     private record LoggingListener(String position) implements Stage2Listener {

@@ -3,6 +3,7 @@ package org.ecmpipe.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.ecmpipe.composite.Composite;
 import org.ecmpipe.pipeline.PipelineReport;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factor;
@@ -28,7 +29,7 @@ final class Summary {
                     .collect(Collectors.joining(" "));
             String cofactor = r.cofactor() == null ? "-" : r.cofactor().equals(java.math.BigInteger.ONE) ? "1"
                     : (r.cofactorPrime() ? "prime" : "composite") + " c" + r.cofactor().toString().length();
-            out.printf("%-26s %6d  %-8s  %-40s  %-14s %8.1fs %8.1fs%n", Stage2Command.abbreviate(r.composite()),
+            out.printf("%-26s %6d  %-8s  %-40s  %-14s %8.1fs %8.1fs%n", Composite.abbreviate(r.composite()),
                     r.composite().toString().length(), r.status().wire(), factors, cofactor, r.stage1Seconds(),
                     r.stage2Seconds());
         }

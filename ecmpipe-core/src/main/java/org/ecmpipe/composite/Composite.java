@@ -22,7 +22,12 @@ public record Composite(int lineNumber, String expression, BigInteger value) {
 
     /** The first and last digits, for logs: {@code 1234567890...0987654321 (c95)}. */
     public String shortText() {
-        String s = value.toString();
-        return (s.length() <= 24 ? s : s.substring(0, 10) + "..." + s.substring(s.length() - 10)) + " (c" + s.length() + ")";
+        return abbreviate(value) + " (c" + digits() + ")";
+    }
+
+    /** A number as logs and tables show it: whole up to 24 digits, else {@code 1234567890...0987654321}. */
+    public static String abbreviate(BigInteger n) {
+        String s = n.toString();
+        return s.length() <= 24 ? s : s.substring(0, 10) + "..." + s.substring(s.length() - 10);
     }
 }

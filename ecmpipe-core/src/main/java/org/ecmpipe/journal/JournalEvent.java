@@ -25,7 +25,7 @@ public sealed interface JournalEvent {
     }
 
     /** Stage 1 of a number began (a crash from here on means stage 1 is redone). */
-    record Stage1Started(Instant at, String number, String residueFile) implements JournalEvent {
+    record Stage1Started(Instant at, String number) implements JournalEvent {
     }
 
     /** A factor as an engine reported it. */

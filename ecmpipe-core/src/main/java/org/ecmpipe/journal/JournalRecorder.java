@@ -40,7 +40,7 @@ public final class JournalRecorder implements PipelineListener, ChildProcesses.L
 
     @Override
     public void stage1Started(String producer, PlannedNumber number) {
-        journal.append(new JournalEvent.Stage1Started(Instant.now(), key(number), null));
+        journal.append(new JournalEvent.Stage1Started(Instant.now(), key(number)));
     }
 
     @Override

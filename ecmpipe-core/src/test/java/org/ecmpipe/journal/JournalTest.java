@@ -21,7 +21,7 @@ class JournalTest {
     void replaysEveryNumbersStateAndSurvivesATornLastLine() throws Exception {
         try (Journal j = Journal.open(dir)) {
             j.append(new JournalEvent.RunStarted(Instant.now(), 11000, 3, 8, "n.txt", 1));
-            j.append(new JournalEvent.Stage1Started(Instant.now(), "77", null));
+            j.append(new JournalEvent.Stage1Started(Instant.now(), "77"));
             j.append(new JournalEvent.Stage1Done(Instant.now(), "77", "r.sav", "abc", 8, 1.5,
                     List.of(new JournalEvent.FoundFactorEntry("7", 1, "3:5")), "7.0.5"));
             j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(1, 2), 0.5, List.of()));

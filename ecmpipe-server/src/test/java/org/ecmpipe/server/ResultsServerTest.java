@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -222,7 +221,4 @@ class ResultsServerTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static String uuid() {
-        return UUID.randomUUID().toString();
-    }
 }

@@ -3,7 +3,6 @@ package org.ecmpipe.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ecmpipe.ecm.ChildProcesses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -25,7 +24,8 @@ final class GracefulStop implements AutoCloseable {
     private final List<SignalHandler> previous = new ArrayList<>();
     private volatile boolean requested;
 
-    GracefulStop(Thread runner, ChildProcesses children) {
+    /** @param hardStop ends every ecm child at once (the second signal) */
+    GracefulStop(Thread runner, Runnable hardStop) {
         SignalHandler handler = signal -> {
             if (signals.incrementAndGet() == 1) {
                 requested = true;
@@ -33,7 +33,7 @@ final class GracefulStop implements AutoCloseable {
                         + " to exit at once", signal.getName());
                 runner.interrupt();
             } else {
-                children.alive().forEach(ProcessHandle::destroyForcibly);
+                hardStop.run();
                 Runtime.getRuntime().halt(HARD_EXIT);
             }
         };

@@ -40,7 +40,7 @@ final class Logging {
             root.detachAppender(previous);
             previous.stop();
         }
-        if (logFile != null) {
+        if (logFile != null && usableDirectory(logFile.toAbsolutePath().getParent())) {
             PatternLayoutEncoder encoder = new PatternLayoutEncoder();
             encoder.setContext(context);
             encoder.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
@@ -56,6 +56,19 @@ final class Logging {
             // the file gets debug detail even without -v; the console appender filters by threshold
             ours.setLevel(Level.DEBUG);
             ecm.setLevel(Level.DEBUG);
+        }
+    }
+
+    /**
+     * Whether the log file's directory exists or can be made; when it cannot (the work dir is a file, not writable),
+     * the command itself reports that, so the log library must not print its own errors about it first.
+     */
+    private static boolean usableDirectory(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            return java.nio.file.Files.isWritable(dir);
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -1,6 +1,8 @@
 package org.ecmpipe.cli;
 
 import java.io.PrintWriter;
+import org.ecmpipe.settings.Catalog;
+import org.ecmpipe.settings.SettingsException;
 import picocli.CommandLine;
 
 /** Entry point of the {@code ecmpipe} program. */
@@ -23,7 +25,22 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.getSubcommands().get("run").setDefaultValueProvider(CommandSettings.defaults(Catalog.RUN));
+        cli.getSubcommands().get("stage2").setDefaultValueProvider(CommandSettings.defaults(Catalog.STAGE2));
+        cli.getSubcommands().get("resend").setDefaultValueProvider(CommandSettings.defaults(Catalog.RESEND));
+        // a usage error: the error and where to read more, not a screenful of help that scrolls it away
+        cli.setParameterExceptionHandler((e, args1) -> {
+            CommandLine at = e.getCommandLine();
+            at.getErr().println("ecmpipe " + at.getCommandName() + ": " + e.getMessage());
+            at.getErr().println("see 'ecmpipe " + (at.getParent() == null ? "" : at.getCommandName() + " ") + "--help'");
+            return ExitCodes.USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SettingsException) {
+                commandLine.getErr().println("ecmpipe " + commandLine.getCommandName() + ": " + e.getMessage());
+                commandLine.getErr().println("see 'ecmpipe " + commandLine.getCommandName() + " --help'");
+                return ExitCodes.USAGE;
+            }
             commandLine.getErr().println("ecmpipe: " + e.getMessage());
             return ExitCodes.RUNTIME_FAILURE;
         });

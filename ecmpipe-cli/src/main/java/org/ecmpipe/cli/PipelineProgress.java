@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.ecmpipe.ecm.FoundFactor;
-import org.ecmpipe.pipeline.PipelineListener;
+import org.ecmpipe.batch.BatchListener;
 import org.ecmpipe.pipeline.PlannedNumber;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.stage1.Stage1Result;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Turns pipeline events into the log lines users of the Python tool know ({@code [GPU Thread] [3/100] Starting
  * stage 1 for ...}, {@code Pipeline Stats: ...}) and keeps what the live status line shows.
  */
-final class PipelineProgress implements PipelineListener {
+final class PipelineProgress implements BatchListener {
     private static final Logger log = LoggerFactory.getLogger("org.ecmpipe.pipeline");
     private static final Logger ecmLog = LoggerFactory.getLogger(Logging.ECM_OUTPUT);
 
@@ -36,8 +36,8 @@ final class PipelineProgress implements PipelineListener {
         this.total = total;
     }
 
-    /** A number settled before ECM (prime, or trial division finished it). */
-    void settled(CompositeResult result) {
+    @Override
+    public void settled(CompositeResult result) {
         done.incrementAndGet();
         factors.addAndGet(result.factors().size());
     }
@@ -116,7 +116,7 @@ final class PipelineProgress implements PipelineListener {
         factors.addAndGet(r.factors().size());
         String s2 = String.format("%.1fs", r.stage2Seconds());
         if (r.status() == CompositeResult.Status.FAILED) {
-            log.error("[CPU Thread] {} Failed: {}", pos(number), r.reason());
+            log.error("[CPU Thread] {} Failed: {}", pos(number), r.reasonText());
         } else if (r.stage2Curves() == 0) {
             log.info("[CPU Thread] {} Done without stage 2{}", pos(number), describe(r, newFactors));
         } else {

@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.ecmpipe.config.EcmpipeConfig;
+import org.ecmpipe.ledger.Layout;
+import org.ecmpipe.settings.Catalog;
+import org.ecmpipe.settings.Settings;
+import org.ecmpipe.submit.Outbox;
+import org.ecmpipe.submit.SubmissionClient;
+import org.ecmpipe.submit.SubmitSettings;
 import org.ecmpipe.submit.Submitter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,42 +29,46 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:every waiting result was sent", "1:some are still waiting (server unreachable or failing)",
                 "2:usage error", "3:the server refused some (moved to outbox/rejected)"})
 public final class ResendCommand implements Callable<Integer> {
+    static final Duration DRAIN = Duration.ofMinutes(10);
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "ecmpipe-work",
-            description = "Work dir whose outbox to send. Default: ./${DEFAULT-VALUE}.")
-    private Path workDir;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file. Default: ecmpipe.yaml if present.")
-    private Path configFile;
-
-    @Option(names = "--api-endpoint", paramLabel = "URL", description = "Results server API. Default: the config's api.endpoint, else http://localhost:8000/api/v1.")
-    private String apiEndpoint;
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Work dir whose outbox to send. Default: ./${DEFAULT-VALUE}.")
+    String workDir;
+    @Mixin
+    ConfigOptions config;
+    @Option(names = "--api-endpoint", paramLabel = "URL", description = "Results server API. Default: ${DEFAULT-VALUE}.")
+    String apiEndpoint;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        EcmpipeConfig config = Configs.load(spec.commandLine(), configFile);
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isDirectory(workDir)) {
-            throw new ParameterException(spec.commandLine(), "--work-dir: " + workDir + " does not exist");
+        Settings settings = CommandSettings.resolve(spec, Catalog.RESEND, config.file);
+        if (config.print) {
+            settings.print(out);
+            return ExitCodes.OK;
         }
-        SubmitOptions options = new SubmitOptions();
-        options.apiEndpoint = apiEndpoint;
-        Submitter submitter;
+        Path dir = settings.path(Catalog.WORK_DIR);
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(spec.commandLine(), "--work-dir: " + dir + " does not exist");
+        }
+        SubmitSettings target;
         try {
-            submitter = options.open(workDir, config);
+            target = SubmitSettings.of(settings.text(Catalog.ENDPOINT), settings.text(Catalog.USERNAME),
+                    settings.text(Catalog.CPU_NAME));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw settings.bad(Catalog.ENDPOINT, e.getMessage());
         }
-        try (submitter) {
+        Outbox outbox = new Outbox(Layout.of(dir).outboxDir());
+        try (Submitter submitter = new Submitter(outbox, new SubmissionClient(target.endpoint(), 3, Duration.ofSeconds(1),
+                Duration.ofSeconds(30)), null, target.clientId())) {
             int waiting = submitter.resendPending();
             if (waiting == 0) {
-                out.println("nothing to send: " + SubmitOptions.outbox(workDir).dir() + " is empty");
+                out.println("nothing to send: " + outbox.dir() + " is empty");
                 return ExitCodes.OK;
             }
-            Submitter.Stats s = submitter.drain(Submissions.DRAIN.multipliedBy(10));
+            Submitter.Stats s = submitter.drain(DRAIN);
             out.printf("%d sent, %d already on the server, %d refused, %d still waiting%n", s.accepted(), s.duplicates(),
                     s.rejected(), s.waiting());
             out.flush();

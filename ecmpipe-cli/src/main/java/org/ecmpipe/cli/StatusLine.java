@@ -44,6 +44,19 @@ final class StatusLine implements AutoCloseable {
         ticker.start();
     }
 
+    /**
+     * A status line below the logs when standard error is a terminal (started and attached to the logs), else one
+     * that shows nothing.
+     */
+    static StatusLine forTerminal(PrintStream out, Supplier<String> text) {
+        StatusLine status = new StatusLine(out, text);
+        if (onTerminal()) {
+            Logging.attach(status);
+            status.start();
+        }
+        return status;
+    }
+
     private void tick() {
         while (active) {
             synchronized (this) {

@@ -157,7 +157,7 @@ class RunCommandTest {
 
         Path typo = Files.writeString(dir.resolve("typo.yaml"), "ecm:\n  path: /usr/bin/ecm\n  bb2: 5\n");
         assertThat(run("run", "--config", typo.toString(), "--numbers-file", numbers.toString(), "--no-gpu")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("typo.yaml line 3: unknown key 'bb2'");
+        assertThat(err.toString()).contains("typo.yaml line 3: unknown key 'ecm.bb2'");
 
         assertThat(run("run", "--numbers-file", numbers.toString(), "--b1", "11000", "--work-dir", work)).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("is not a GPU build", "--no-gpu");
@@ -171,12 +171,12 @@ class RunCommandTest {
         BigInteger n = PlantedNumbers.planted(5, 25, 25).n();
         Path numbers = Files.writeString(dir.resolve("n.txt"), n + "\n");
         Path work = dir.resolve("w");
-        try (org.ecmpipe.journal.Journal journal = org.ecmpipe.journal.Journal.open(work)) {
-            // what a run at B1=11000 that died after stage 1 leaves behind
-            journal.append(new org.ecmpipe.journal.JournalEvent.RunStarted(java.time.Instant.now(), 11000, 3, 4, "n.txt", 1));
-            journal.append(new org.ecmpipe.journal.JournalEvent.Stage1Done(java.time.Instant.now(), n.toString(),
-                    work.resolve("residues/old.sav").toString(), null, 4, 0.1, List.of(), "7.0.5"));
-        }
+        // what a run at B1=11000 that died after stage 1 leaves behind (the journal's documented line format)
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("journal.jsonl"), """
+                {"event":"run_started","at":"2026-11-24T08:00:00Z","b1":11000,"param":3,"curves":4,"numbersFile":"n.txt","pid":1}
+                {"event":"stage1_done","at":"2026-11-24T08:00:01Z","number":"%s","residueFile":"%s","sha256":null,"curves":4,                "seconds":0.1,"factors":[],"ecmVersion":"7.0.5"}
+                """.formatted(n, work.resolve("residues/old.sav")));
         String[] at12000 = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "12000", "--curves", "4",
                 "--work-dir", work.toString(), "--no-submit"};
         assertThat(run(at12000)).isEqualTo(ExitCodes.USAGE);

@@ -5,6 +5,9 @@ import java.math.BigInteger;
 
 /** Parses ECM bounds as users write them: {@code 160000000}, {@code 16e7}, {@code 1.6e8}. */
 public final class Bound {
+    /** No ECM bound has this many digits; larger text is refused before it is expanded. */
+    static final int MAX_DIGITS = 40;
+
     private Bound() {
     }
 
@@ -18,6 +21,9 @@ public final class Bound {
             value = new BigDecimal(s);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a number (write e.g. 11000, 11e3 or 1.1e4)");
+        }
+        if (value.precision() - value.scale() > MAX_DIGITS) {
+            throw new IllegalArgumentException("'" + text + "' is too large (more than " + MAX_DIGITS + " digits)");
         }
         if (value.signum() < 0) {
             throw new IllegalArgumentException("'" + text + "' is negative");

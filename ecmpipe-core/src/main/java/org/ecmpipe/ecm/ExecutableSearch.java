@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Finds executables on {@code PATH}, like the shell does. */
-public final class ExecutableSearch {
+final class ExecutableSearch {
     private ExecutableSearch() {
     }
 

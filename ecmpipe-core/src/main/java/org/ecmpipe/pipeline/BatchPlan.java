@@ -1,7 +1,7 @@
 package org.ecmpipe.pipeline;
 
 import java.math.BigInteger;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +11,14 @@ import org.ecmpipe.composite.TrialDivision;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factor;
 import org.ecmpipe.result.Factorization;
+import org.ecmpipe.result.Reason;
+import org.ecmpipe.result.ResultBuilder;
 
 /**
  * What a batch needs before ECM: trial division of every number; primes and numbers trial division
  * finished get their result at once, the rest go through the pipeline.
+ *
+ * @param total every number of the batch, whether planned or settled
  */
 public record BatchPlan(List<PlannedNumber> ecmWork, List<CompositeResult> settled, int total) {
 
@@ -23,15 +27,19 @@ public record BatchPlan(List<PlannedNumber> ecmWork, List<CompositeResult> settl
         settled = List.copyOf(settled);
     }
 
-    public static BatchPlan of(List<Composite> numbers, TrialDivision trialDivision, long b1, String ecmVersion) {
+    /**
+     * @param positions each number's 1-based position in the whole batch (for "[3/100]"), in the order of
+     *     {@code numbers}
+     */
+    public static BatchPlan of(List<Composite> numbers, List<Integer> positions, int total, TrialDivision trialDivision,
+                               long b1, String ecmVersion, Clock clock) {
         List<PlannedNumber> work = new ArrayList<>();
         List<CompositeResult> settled = new ArrayList<>();
         for (int i = 0; i < numbers.size(); i++) {
             Composite c = numbers.get(i);
-            Instant now = Instant.now();
+            ResultBuilder result = ResultBuilder.of(c.value(), clock).bounds(b1, null).ecmVersion(ecmVersion);
             if (Primality.isPrime(c.value())) {
-                settled.add(new CompositeResult(c.value(), CompositeResult.Status.SKIPPED, "prime", List.of(), c.value(),
-                        true, b1, null, null, 0, 0, 0, 0, false, now, now, ecmVersion));
+                settled.add(result.prime().skipped(Reason.PRIME));
                 continue;
             }
             TrialDivision.Result td = trialDivision.divide(c.value());
@@ -40,13 +48,12 @@ public record BatchPlan(List<PlannedNumber> ecmWork, List<CompositeResult> settl
                 f.add(e.getKey().pow(e.getValue()), 0, null);
             }
             if (f.cofactorIsPrime()) {
-                settled.add(new CompositeResult(c.value(), CompositeResult.Status.DONE, null, f.factors(), f.cofactor(),
-                        true, b1, null, null, 0, 0, 0, 0, false, now, now, ecmVersion));
+                settled.add(result.factorization(f).done());
                 continue;
             }
             List<Factor> small = f.factors();
-            work.add(new PlannedNumber(i + 1, c, small, td.cofactor()));
+            work.add(new PlannedNumber(positions.get(i), c, small, td.cofactor()));
         }
-        return new BatchPlan(work, settled, numbers.size());
+        return new BatchPlan(work, settled, total);
     }
 }

@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.FoundFactor;
@@ -23,6 +23,8 @@ import org.ecmpipe.residue.ResidueFile;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factor;
 import org.ecmpipe.result.Factorization;
+import org.ecmpipe.result.Reason;
+import org.ecmpipe.result.ResultBuilder;
 import org.ecmpipe.stage1.Stage1Engine;
 import org.ecmpipe.stage1.Stage1Request;
 import org.ecmpipe.stage1.Stage1Result;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * runs its stage 1 and hands the residues over a bounded queue to the stage-2 thread, which runs them on the
  * worker pool while the producers go on with the next numbers. The queue's bound keeps the GPU from running
  * far ahead of stage 2 (and residue files from piling up).
+ *
+ * <p>Durability comes first: each step is written to the {@link Checkpoints} and each finished number to the
+ * {@link ResultSink} before the next step starts and before any {@link PipelineListener} hears of it. A checkpoint
+ * or result that cannot be written stops the whole run, and {@link #run} throws it.
  */
 public final class Pipeline {
 
@@ -46,33 +52,65 @@ public final class Pipeline {
     private final List<Stage1Engine> producers;
     private final Stage2Executor executor;
     private final PipelineOptions options;
+    private final Checkpoints checkpoints;
     private final ResultSink sink;
+    private final ResidueFiles residueFiles;
     private final PipelineListener listener;
     private final String ecmVersion;
     private final Consumer<String> ecmOutput;
+    private final Clock clock;
 
-    /** @param ecmOutput receives every line stage-1 ecm prints (verbose logs) */
-    public Pipeline(List<Stage1Engine> producers, Stage2Executor executor, PipelineOptions options, ResultSink sink,
-                    PipelineListener listener, String ecmVersion, Consumer<String> ecmOutput) {
-        if (producers.isEmpty()) {
-            throw new IllegalArgumentException("at least one stage-1 producer is needed");
+    /** What the pipeline works with; listeners and ecm output are for observers only. */
+    public record Parts(List<Stage1Engine> producers, Stage2Executor executor, Checkpoints checkpoints, ResultSink sink,
+                        ResidueFiles residueFiles, String ecmVersion) {
+        public Parts {
+            producers = List.copyOf(producers);
+            if (producers.isEmpty()) {
+                throw new IllegalArgumentException("at least one stage-1 producer is needed");
+            }
         }
-        this.producers = List.copyOf(producers);
-        this.executor = executor;
-        this.options = options;
-        this.sink = sink;
-        this.listener = listener;
-        this.ecmVersion = ecmVersion;
-        this.ecmOutput = ecmOutput;
     }
 
-    /** Runs every number; blocks until all are done or the calling thread is interrupted. */
+    /** @param ecmOutput receives every line stage-1 ecm prints (verbose logs) */
+    public Pipeline(Parts parts, PipelineOptions options, PipelineListener listener, Consumer<String> ecmOutput,
+                    Clock clock) {
+        this.producers = parts.producers();
+        this.executor = parts.executor();
+        this.checkpoints = parts.checkpoints();
+        this.sink = parts.sink();
+        this.residueFiles = parts.residueFiles();
+        this.ecmVersion = parts.ecmVersion();
+        this.options = options;
+        this.listener = listener;
+        this.ecmOutput = ecmOutput;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs every number; blocks until all are done, the calling thread is interrupted, or a checkpoint or result
+     * cannot be written.
+     *
+     * @throws IOException the first checkpoint or result that could not be written (the run stopped there)
+     */
     public PipelineReport run(List<PlannedNumber> work) throws IOException {
         return new Run(work).execute();
     }
 
     /** A number whose stage 1 ended, on its way to stage 2. A null number marks the end of the work. */
-    private record Handoff(PlannedNumber number, Stage1Result stage1, String error, Duration stage1Time, boolean reused) {
+    private record Handoff(PlannedNumber number, Stage1Result stage1, String error, Duration stage1Time, boolean reused,
+                           String device) {
+    }
+
+    /** Whether ECM still has work on the number: its cofactor, after what stage 0 and stage 1 found, is composite. */
+    private static boolean needsStage2(Factorization f) {
+        return !f.cofactorIsPrime();
+    }
+
+    private static boolean needsStage2(PlannedNumber number, List<FoundFactor> stage1Factors) {
+        Factorization f = new Factorization(number.composite().value());
+        number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), 0, null));
+        stage1Factors.forEach(x -> f.add(x.factor(), x.step(), x.sigma()));
+        return needsStage2(f);
     }
 
     /** A number's result, and its stage 2 when one ran. */
@@ -88,8 +126,8 @@ public final class Pipeline {
         private final AtomicLong stage1Nanos = new AtomicLong();
         private final AtomicLong stage2Nanos = new AtomicLong();
         private final List<CompositeResult> results = new ArrayList<>();
-        private final List<Thread> producerThreads = new ArrayList<>();
-        private volatile IOException sinkFailure;
+        private final List<Thread> threads = new ArrayList<>();
+        private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
 
         Run(List<PlannedNumber> work) {
             this.work = List.copyOf(work);
@@ -97,38 +135,52 @@ public final class Pipeline {
 
         PipelineReport execute() throws IOException {
             long start = System.nanoTime();
-            Files.createDirectories(options.residueDir());
-            List<Thread> threads = new ArrayList<>();
+            List<Thread> producerThreads = new ArrayList<>();
             for (Stage1Engine engine : producers) {
                 producerThreads.add(Thread.ofPlatform().name(engine.name() + " Thread").unstarted(() -> produce(engine)));
             }
-            threads.addAll(producerThreads);
+            Thread consumer = Thread.ofPlatform().name("CPU Thread").unstarted(this::consume);
+            synchronized (threads) {
+                threads.addAll(producerThreads);
+                threads.add(consumer);
+            }
             producerThreads.forEach(Thread::start);
-            Thread consumer = Thread.ofPlatform().name("CPU Thread").start(this::consume);
-            threads.add(consumer);
+            consumer.start();
             boolean interrupted = false;
             try {
-                consumer.join();
                 for (Thread t : threads) {
                     t.join();
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
-                stopping.set(true);
-                threads.forEach(Thread::interrupt);
+                stopAll();
                 for (Thread t : threads) {
                     joinQuietly(t);
                 }
                 Thread.currentThread().interrupt();
             }
-            if (sinkFailure != null) {
-                throw sinkFailure;
+            IOException failure = writeFailure.get();
+            if (failure != null) {
+                throw failure;
             }
             synchronized (results) {
                 return new PipelineReport(results, Duration.ofNanos(System.nanoTime() - start),
                         Duration.ofNanos(stage1Nanos.get()), Duration.ofNanos(stage2Nanos.get()), producers.size(),
                         interrupted || results.size() < work.size());
             }
+        }
+
+        /** A checkpoint or result could not be written: nothing more may be done, so everything stops. */
+        private void failed(IOException e) {
+            if (writeFailure.compareAndSet(null, e)) {
+                log.error("{}; stopping the run", e.getMessage());
+                stopAll();
+            }
+        }
+
+        private void stopAll() {
+            stopping.set(true);
+            threads.forEach(Thread::interrupt);
         }
 
         private void produce(Stage1Engine engine) {
@@ -141,29 +193,38 @@ public final class Pipeline {
                     PlannedNumber number = work.get(i);
                     if (number.reusedStage1() != null) {
                         listener.stage1Reused(engine.name(), number);
-                        queue.put(new Handoff(number, number.reusedStage1(), null, number.reusedStage1().elapsed(), true));
+                        queue.put(new Handoff(number, number.reusedStage1(), null, number.reusedStage1().elapsed(), true,
+                                null));
                         continue;
                     }
+                    checkpoints.stage1Started(number);
                     listener.stage1Started(engine.name(), number);
                     long t0 = System.nanoTime();
                     Stage1Result result = null;
                     String error = null;
                     try {
-                        result = engine.run(new Stage1Request(number.ecmInput(), options.b1(), engine.curvesFor(options.stage1Curves()),
-                                residueFile(number), options.stage1Timeout()), ecmOutput);
+                        result = engine.run(new Stage1Request(number.ecmInput(), options.b1(),
+                                engine.curvesFor(options.stage1Curves()), residueFiles.next(number), options.stage1Timeout()),
+                                ecmOutput);
                         error = result.error();
                     } catch (EcmException | IllegalStateException e) {
                         error = e.getMessage();
                     }
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     stage1Nanos.addAndGet(took.toNanos());
+                    if (result != null && !result.failed()) {
+                        checkResiduesSaved(number, result);
+                        checkpoints.stage1Done(number, result);
+                    }
                     if (result != null) {
                         listener.stage1Finished(engine.name(), number, result);
                     }
-                    queue.put(new Handoff(number, result, error, took, false)); // waits while stage 2 is behind
+                    queue.put(new Handoff(number, result, error, took, false, engine.device())); // waits while stage 2 is behind
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                failed(e);
             } finally {
                 if (producersLeft.decrementAndGet() == 0) {
                     endOfWork();
@@ -171,9 +232,36 @@ public final class Pipeline {
             }
         }
 
+        /**
+         * A stage 1 that ran but left no readable residues for a number that still needs stage 2 could not write
+         * them (disk full, file system turned read-only): that is not the number's failure, so the run stops as for
+         * any failed write, and a later run redoes this stage 1.
+         */
+        private void checkResiduesSaved(PlannedNumber number, Stage1Result result) throws IOException {
+            if (!options.stage2Enabled() || !needsStage2(number, result.factors())) {
+                return;
+            }
+            Path file = result.residueFile();
+            String problem;
+            if (!Files.exists(file)) {
+                problem = "it is missing";
+            } else {
+                ResidueFile.Contents contents = ResidueFile.read(file);
+                problem = contents.residues().isEmpty() ? "it holds no residue"
+                        : contents.problems().isEmpty() ? null : contents.problems().size() + " line(s) are cut short or damaged";
+            }
+            if (problem != null) {
+                throw new IOException("stage 1 of number " + number.position() + " could not save its residues in " + file
+                        + ": " + problem + " (is the disk full or read-only?)");
+            }
+        }
+
         private void endOfWork() {
+            if (stopping.get()) {
+                return; // the consumer is being stopped too; nobody waits for the marker
+            }
             try {
-                queue.put(new Handoff(null, null, null, Duration.ZERO, false));
+                queue.put(new Handoff(null, null, null, Duration.ZERO, false, null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopping.set(true);
@@ -181,12 +269,10 @@ public final class Pipeline {
         }
 
         private void consume() {
-            boolean allDone = false;
             try {
                 while (true) {
                     Handoff h = queue.take();
                     if (h.number() == null) {
-                        allDone = true;
                         return;
                     }
                     long t0 = System.nanoTime();
@@ -195,6 +281,7 @@ public final class Pipeline {
                     if (Thread.interrupted()) {
                         // stage 2 was cut short: no result, but what it did is kept for the next run
                         if (finished.stage2() != null) {
+                            checkpoints.stage2Cut(h.number(), finished.stage2());
                             listener.stage2Interrupted(h.number(), finished.stage2());
                         }
                         return;
@@ -210,54 +297,61 @@ public final class Pipeline {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException e) {
-                sinkFailure = e;
-                log.error("cannot write a result: {}; stopping", e.getMessage());
+                failed(e);
             } finally {
-                stopping.set(true);
-                if (!allDone) {
-                    producerThreads.forEach(Thread::interrupt); // none may stay blocked on a queue nobody reads
+                if (!stopping.getAndSet(true)) {
+                    producerThreadsInterrupt(); // none may stay blocked on a queue nobody reads
+                }
+            }
+        }
+
+        private void producerThreadsInterrupt() {
+            for (Thread t : threads) {
+                if (t != Thread.currentThread()) {
+                    t.interrupt();
                 }
             }
         }
 
         private Finished finish(Handoff h) {
             PlannedNumber number = h.number();
-            Instant started = Instant.now().minus(h.stage1Time());
+            Instant started = clock.instant().minus(h.stage1Time());
             Factorization f = new Factorization(number.composite().value());
             number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), 0, null));
             Stage1Result s1 = h.stage1();
             if (s1 != null) {
                 s1.factors().forEach(x -> addVerified(f, x, number));
             }
-            int curves = s1 == null ? 0 : s1.curves();
-            double s1Seconds = h.stage1Time().toNanos() / 1e9;
             PlannedNumber.PriorStage2 prior = number.priorStage2();
             if (prior != null) {
                 prior.factors().forEach(x -> addVerified(f, x, number));
             }
-            boolean reused = h.reused();
-            if (h.error() != null) {
-                return new Finished(result(number, CompositeResult.Status.FAILED, "stage 1: " + h.error(), f, null, null,
-                        curves, 0, s1Seconds, 0, reused, started), null);
-            }
-            Integer param = producers.getFirst().param();
             int priorCurves = prior == null ? 0 : prior.completedLines().size();
             double priorSeconds = prior == null ? 0 : prior.seconds();
-            if (f.isComplete() || !options.stage2Enabled()) {
-                return new Finished(result(number, CompositeResult.Status.DONE, null, f,
-                        options.stage2Enabled() ? null : BigInteger.ZERO, param, curves, priorCurves, s1Seconds, priorSeconds,
-                        reused, started), null);
+            ResultBuilder result = ResultBuilder.of(number.composite().value(), clock)
+                    .bounds(options.b1(), null)
+                    .param(producers.getFirst().param())
+                    .stage1(s1 == null ? 0 : s1.curves(), h.stage1Time().toNanos() / 1e9, h.reused(), h.device())
+                    .stage2(priorCurves, priorSeconds)
+                    .ecmVersion(ecmVersion)
+                    .startedAt(started);
+            if (h.error() != null) {
+                return new Finished(result.factorization(f).failed(Reason.STAGE1_FAILED, h.error()), null);
+            }
+            if (!needsStage2(f) || !options.stage2Enabled()) {
+                // the cofactor is 1 or prime: stage 2 has nothing to work on (ecm saved no residues for it); a
+                // composite factor found whole stays listed as composite
+                result.bounds(options.b1(), options.stage2Enabled() ? null : BigInteger.ZERO);
+                return new Finished(result.factorization(f).done(), null);
             }
             List<Residue> residues;
             try {
                 residues = Files.exists(s1.residueFile()) ? ResidueFile.read(s1.residueFile()).residues() : List.of();
             } catch (IOException e) {
-                return new Finished(result(number, CompositeResult.Status.FAILED, "cannot read residues: " + e.getMessage(),
-                        f, null, param, curves, priorCurves, s1Seconds, priorSeconds, reused, started), null);
+                return new Finished(result.factorization(f).failed(Reason.RESIDUES_UNREADABLE, e.getMessage()), null);
             }
             if (residues.isEmpty()) {
-                return new Finished(result(number, CompositeResult.Status.FAILED, "stage 1 saved no residues in "
-                        + s1.residueFile(), f, null, param, curves, priorCurves, s1Seconds, priorSeconds, reused, started), null);
+                return new Finished(result.factorization(f).failed(Reason.STAGE1_NO_RESIDUES, "in " + s1.residueFile()), null);
             }
             if (prior != null) {
                 residues = residues.stream().filter(r -> !prior.completedLines().contains(r.lineNumber())).toList();
@@ -269,10 +363,11 @@ public final class Pipeline {
                     options.curveTimeout(), known), listener.stage2Listener(number));
             listener.stage2Finished(number, s2);
             s2.factors().forEach(x -> addVerified(f, x, number));
+            result.bounds(options.b1(), s2.b2())
+                    .stage2(priorCurves + s2.curvesCompleted(), priorSeconds + s2.elapsed().toNanos() / 1e9)
+                    .factorization(f);
             Stage2Verdict verdict = Stage2Verdict.of(s2, f);
-            return new Finished(result(number, verdict.status(), verdict.reason(), f, s2.b2(), param, curves,
-                    priorCurves + s2.curvesCompleted(), s1Seconds, priorSeconds + s2.elapsed().toNanos() / 1e9, reused,
-                    started), s2);
+            return new Finished(verdict.failed() ? result.failed(Reason.STAGE2_FAILED, verdict.detail()) : result.done(), s2);
         }
 
         private void addVerified(Factorization f, FoundFactor found, PlannedNumber number) {
@@ -280,20 +375,6 @@ public final class Pipeline {
                 log.warn("[{}/{}] ecm reported {} (sigma {}), which does not divide the number: ignored",
                         number.position(), work.size(), found.factor(), found.sigma());
             }
-        }
-
-        private CompositeResult result(PlannedNumber number, CompositeResult.Status status, String reason, Factorization f,
-                                       BigInteger b2, Integer param, int curves, int stage2Curves, double s1, double s2,
-                                       boolean reused, Instant started) {
-            return new CompositeResult(number.composite().value(), status, reason, f.factors(), f.cofactor(),
-                    f.cofactorIsPrime(), options.b1(), b2, param, curves, stage2Curves, s1, s2, reused, started,
-                    Instant.now(), ecmVersion);
-        }
-
-        private Path residueFile(PlannedNumber number) {
-            String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-            return options.residueDir().resolve(String.format("%05d-c%d-%s.sav", number.position(),
-                    number.ecmInput().toString().length(), random));
         }
 
         private void removeResidues(Handoff h) {

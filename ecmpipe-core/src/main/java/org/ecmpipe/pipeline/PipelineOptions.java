@@ -1,7 +1,6 @@
 package org.ecmpipe.pipeline;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,14 +11,12 @@ import java.util.Objects;
  * @param stage1Curves curves per number as users count them: curves on a CPU, whole batches on a GPU
  * @param queueDepth numbers whose stage 1 is done and whose stage 2 has not started, at most (the GPU waits
  *     beyond that)
- * @param residueDir where stage-1 residue files go
  * @param keepResidues keep residue files after their number's result is written
  */
 public record PipelineOptions(long b1, BigInteger b2, int stage1Curves, int stage2Workers, boolean continueAfterFactor,
-                              int progressInterval, int queueDepth, Path residueDir, boolean keepResidues,
+                              int progressInterval, int queueDepth, boolean keepResidues,
                               Duration stage1Timeout, Duration curveTimeout) {
     public PipelineOptions {
-        Objects.requireNonNull(residueDir, "residueDir");
         Objects.requireNonNull(stage1Timeout, "stage1Timeout");
         Objects.requireNonNull(curveTimeout, "curveTimeout");
         if (queueDepth < 1) {

@@ -6,20 +6,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome for one input number: one line of the results file.
+ * The outcome for one input number: one line of the results file. Built by {@link ResultBuilder} only (and read
+ * back from the results file by {@link ResultsFile#read}).
  *
  * @param status done, failed or skipped
  * @param reason why it failed or was skipped (null when done)
- * @param b2 the B2 really used (null when stage 2 did not run)
+ * @param reasonDetail the particulars of {@code reason} (e.g. ecm's exit code), or null
+ * @param b2 the B2 really used (null when stage 2 did not run; 0 when stage 2 was turned off)
  * @param param the parametrization of its curves (null when unknown)
  * @param curves stage-1 curves
  * @param stage2Curves curves whose stage 2 finished
  * @param stage1Reused stage 1 came from an earlier run's residues
+ * @param stage1Device what ran stage 1: {@code cpu}, {@code gpu} or {@code gpu:N}; null when stage 1 did not run
  */
-public record CompositeResult(BigInteger composite, Status status, String reason, List<Factor> factors,
-                              BigInteger cofactor, boolean cofactorPrime, long b1, BigInteger b2, Integer param,
-                              int curves, int stage2Curves, double stage1Seconds, double stage2Seconds,
-                              boolean stage1Reused, Instant startedAt, Instant finishedAt, String ecmVersion) {
+public record CompositeResult(BigInteger composite, Status status, Reason reason, String reasonDetail,
+                              List<Factor> factors, BigInteger cofactor, boolean cofactorPrime, long b1, BigInteger b2,
+                              Integer param, int curves, int stage2Curves, double stage1Seconds, double stage2Seconds,
+                              boolean stage1Reused, Instant startedAt, Instant finishedAt, String ecmVersion,
+                              String stage1Device) {
 
     public enum Status {
         DONE, FAILED, SKIPPED;
@@ -27,11 +31,23 @@ public record CompositeResult(BigInteger composite, Status status, String reason
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        public static Status ofWire(String text) {
+            return valueOf(text.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     public CompositeResult {
         Objects.requireNonNull(composite, "composite");
         Objects.requireNonNull(status, "status");
+        if ((status == Status.DONE) != (reason == null)) {
+            throw new IllegalArgumentException("a " + status.wire() + " result " + (reason == null ? "needs" : "has no") + " reason");
+        }
         factors = List.copyOf(factors);
+    }
+
+    /** The reason as users read it ("stage 1 failed: ecm exited with code 1"), or null when done. */
+    public String reasonText() {
+        return reason == null ? null : reason.describe(reasonDetail);
     }
 }

@@ -50,6 +50,11 @@ public final class GpuStage1Engine implements Stage1Engine {
     }
 
     @Override
+    public String device() {
+        return device == null ? "gpu" : "gpu:" + device;
+    }
+
+    @Override
     public int param() {
         return 3;
     }

@@ -8,6 +8,11 @@ public interface Stage1Engine {
     /** A short name for logs, e.g. {@code GPU 0} or {@code CPU}. */
     String name();
 
+    /** What runs it, as results record it: {@code cpu}, {@code gpu} (ecm's default device) or {@code gpu:N}. */
+    default String device() {
+        return "cpu";
+    }
+
     /**
      * Curves to ask ecm for, for {@code units} as users count them: curves on a CPU, batches on a GPU (so 1 is
      * one full batch, e.g. 3072 curves).

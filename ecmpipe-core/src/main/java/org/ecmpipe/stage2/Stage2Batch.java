@@ -1,6 +1,7 @@
 package org.ecmpipe.stage2;
 
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.ecmpipe.residue.CompositeResidues;
 import org.ecmpipe.residue.Residue;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factorization;
+import org.ecmpipe.result.Reason;
+import org.ecmpipe.result.ResultBuilder;
 
 /**
  * Stage 2 of a residue file, number after number: runs each number's residues through a {@link Stage2Executor}
@@ -28,15 +31,17 @@ public final class Stage2Batch {
     private final Stage2Executor executor;
     private final String ecmVersion;
     private final Options options;
+    private final Clock clock;
 
-    public Stage2Batch(Stage2Executor executor, String ecmVersion, Options options) {
+    public Stage2Batch(Stage2Executor executor, String ecmVersion, Options options, Clock clock) {
         this.executor = executor;
         this.ecmVersion = ecmVersion;
         this.options = options;
+        this.clock = clock;
     }
 
     public CompositeResult run(CompositeResidues work, Stage2Listener listener) {
-        Instant started = Instant.now();
+        Instant started = clock.instant();
         Factorization factorization = new Factorization(work.composite());
         // a residue saved after a stage-1 factor carries the cofactor: that factor was found in stage 1
         for (Residue r : work.residues()) {
@@ -53,10 +58,15 @@ public final class Stage2Batch {
             factorization.add(f.factor(), f.step(), f.sigma());
         }
         Stage2Verdict verdict = Stage2Verdict.of(result, factorization);
-        return new CompositeResult(work.composite(), verdict.status(), verdict.reason(), factorization.factors(), factorization.cofactor(),
-                factorization.cofactorIsPrime(), work.b1(), result.b2(), commonParam(work.residues()),
-                work.residues().size(), result.curvesCompleted(), 0.0, result.elapsed().toNanos() / 1e9, true,
-                started, Instant.now(), ecmVersion);
+        ResultBuilder built = ResultBuilder.of(work.composite(), clock)
+                .factorization(factorization)
+                .bounds(work.b1(), result.b2())
+                .param(commonParam(work.residues()))
+                .stage1(work.residues().size(), 0.0, true, null)
+                .stage2(result.curvesCompleted(), result.elapsed().toNanos() / 1e9)
+                .ecmVersion(ecmVersion)
+                .startedAt(started);
+        return verdict.failed() ? built.failed(Reason.STAGE2_FAILED, verdict.detail()) : built.done();
     }
 
     private static Integer commonParam(List<Residue> residues) {

@@ -39,7 +39,22 @@ public final class SubmissionClient {
     private final Duration backoff;
     private final Duration timeout;
 
+    /** Waits between tries; tests pass one that records the waits instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        Sleeper REAL = d -> Thread.sleep(d.toMillis());
+
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final Sleeper sleeper;
+
     public SubmissionClient(URI endpoint, int tries, Duration backoff, Duration timeout) {
+        this(endpoint, tries, backoff, timeout, Sleeper.REAL);
+    }
+
+    public SubmissionClient(URI endpoint, int tries, Duration backoff, Duration timeout, Sleeper sleeper) {
+        this.sleeper = sleeper;
         String base = endpoint.toString().endsWith("/") ? endpoint.toString() : endpoint + "/";
         this.submitUri = URI.create(base + "submit_result");
         this.tries = tries;
@@ -59,7 +74,7 @@ public final class SubmissionClient {
         Duration wait = backoff;
         for (int attempt = 1; attempt <= tries; attempt++) {
             if (attempt > 1) {
-                Thread.sleep(wait.toMillis());
+                sleeper.sleep(wait);
                 wait = wait.multipliedBy(2);
             }
             try {

@@ -3,20 +3,19 @@ package org.ecmpipe.submit;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import org.ecmpipe.config.EcmpipeConfig;
 
-/** Where and as whom results are submitted: command line, then config file, then defaults. */
+/** Where and as whom results are submitted. */
 public record SubmitSettings(URI endpoint, String clientId) {
 
     public static final String DEFAULT_ENDPOINT = "http://localhost:8000/api/v1";
 
     /**
-     * @param endpointOption {@code --api-endpoint}, or null
+     * @param endpoint the results server's API URL
+     * @param username the client's user name, or null for the login name
+     * @param cpuName the client's machine name, or null for the host name
      * @throws IllegalArgumentException naming the bad endpoint
      */
-    public static SubmitSettings of(String endpointOption, EcmpipeConfig config) {
-        String endpoint = endpointOption != null ? endpointOption
-                : config.api().endpoint() != null ? config.api().endpoint() : DEFAULT_ENDPOINT;
+    public static SubmitSettings of(String endpoint, String username, String cpuName) {
         URI uri;
         try {
             uri = URI.create(endpoint);
@@ -26,8 +25,8 @@ public record SubmitSettings(URI endpoint, String clientId) {
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("API endpoint '" + endpoint + "' must be an http:// or https:// URL");
         }
-        String user = config.client().username() != null ? config.client().username() : System.getProperty("user.name", "anonymous");
-        String cpu = config.client().cpuName() != null ? config.client().cpuName() : hostname();
+        String user = username != null ? username : System.getProperty("user.name", "anonymous");
+        String cpu = cpuName != null ? cpuName : hostname();
         return new SubmitSettings(uri, user + "-" + cpu);
     }
 

@@ -58,14 +58,21 @@ public final class Submitter implements AutoCloseable {
         return pending.size();
     }
 
-    /** Puts the result in the outbox (durably) and queues it for sending; results without ECM work are not sent. */
-    public void accept(CompositeResult result) throws IOException {
-        if (!SubmissionBody.submittable(result)) {
-            return;
-        }
+    /** Whether the result reports ECM work worth sending (done, with curves run); others are not sent. */
+    public boolean wants(CompositeResult result) {
+        return SubmissionBody.submittable(result);
+    }
+
+    /**
+     * Puts the result in the outbox (durably) and queues it for sending.
+     *
+     * @return its submission id
+     */
+    public String accept(CompositeResult result) throws IOException {
         Outbox.Entry entry = outbox.add(SubmissionBody.of(result, project, clientId));
         inFlight.incrementAndGet();
         queue.add(entry);
+        return entry.submissionId();
     }
 
     private void sendLoop() {
@@ -77,7 +84,10 @@ public final class Submitter implements AutoCloseable {
                         send(entry);
                     }
                 } finally {
-                    inFlight.decrementAndGet();
+                    synchronized (inFlight) {
+                        inFlight.decrementAndGet();
+                        inFlight.notifyAll();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -127,8 +137,11 @@ public final class Submitter implements AutoCloseable {
      */
     public Stats drain(Duration max) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + max.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(20);
+        synchronized (inFlight) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+            }
         }
         return new Stats(accepted.get(), duplicates.get(), rejected.get(), outbox.pending().size());
     }

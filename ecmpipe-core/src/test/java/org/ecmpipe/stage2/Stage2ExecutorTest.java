@@ -107,6 +107,32 @@ class Stage2ExecutorTest {
     }
 
     @Test
+    void withoutStdbufEachCurveGetsItsOwnProcessAndFindsTheSame() {
+        EcmBinary noStdbuf = new EcmBinary(ecm.path(), ecm.version(), ecm.configuredWith(), ecm.gpu(), null);
+        List<Residue> some = residues.subList(0, 8);
+        List<String> commands = new CopyOnWriteArrayList<>();
+        ChildProcesses watched = new ChildProcesses();
+        watched.listen(new ChildProcesses.Listener() {
+            @Override
+            public void started(Process process, List<String> command) {
+                commands.add(String.join(" ", command));
+            }
+        });
+        try (watched) {
+            Stage2Result streamed = new Stage2Executor(ecm, children).run(request(some, BigInteger.valueOf(2_000_000), 2, true, 0),
+                    Stage2Listener.NONE);
+            Stage2Result perCurve = new Stage2Executor(noStdbuf, watched).run(request(some, BigInteger.valueOf(2_000_000), 2, true, 0),
+                    Stage2Listener.NONE);
+            assertThat(perCurve.curvesCompleted()).isEqualTo(streamed.curvesCompleted()).isEqualTo(8);
+            assertThat(perCurve.completedLines()).isEqualTo(streamed.completedLines());
+            assertThat(perCurve.factors()).extracting(FoundFactor::factor)
+                    .containsExactlyInAnyOrderElementsOf(streamed.factors().stream().map(FoundFactor::factor).toList());
+            assertThat(perCurve.failures()).isEmpty();
+            assertThat(commands).hasSize(8).allSatisfy(c -> assertThat(c).doesNotContain("stdbuf"));
+        }
+    }
+
+    @Test
     void aKnownFactorDoesNotStopStage2() {
         Stage2Request request = new Stage2Request(planted.n(), B1, null, residues.subList(0, 8), 2, false, 0,
                 Duration.ofMinutes(2), List.of(planted.smallest()));

@@ -1,4 +1,4 @@
-package org.ecmpipe.journal;
+package org.ecmpipe.ledger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * lists every child with its pid, start time and command line, and a process is ended only if all three still
  * match, so a pid reused by an unrelated process is never touched.
  */
-public final class OrphanReaper {
+final class OrphanReaper {
     private static final Logger log = LoggerFactory.getLogger(OrphanReaper.class);
     /** Start times read back from the OS may be rounded (Linux: clock ticks). */
     private static final Duration START_TOLERANCE = Duration.ofMillis(50);
@@ -28,7 +28,7 @@ public final class OrphanReaper {
     /**
      * @return the processes that were ended
      */
-    public static List<JournalEvent.ProcessStarted> reap(Journal journal) {
+    static List<JournalEvent.ProcessStarted> reap(Journal journal, java.time.Clock clock) throws java.io.IOException {
         List<JournalEvent.ProcessStarted> ended = new ArrayList<>();
         for (JournalEvent.ProcessStarted p : journal.state().possiblyLiveProcesses()) {
             Optional<ProcessHandle> handle = ProcessHandle.of(p.pid());
@@ -37,7 +37,7 @@ public final class OrphanReaper {
                 end(handle.get());
                 ended.add(p);
             }
-            journal.append(new JournalEvent.ProcessEnded(Instant.now(), p.pid()));
+            journal.append(new JournalEvent.ProcessEnded(clock.instant(), p.pid()));
         }
         return ended;
     }

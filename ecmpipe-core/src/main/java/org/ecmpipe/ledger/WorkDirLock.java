@@ -1,4 +1,4 @@
-package org.ecmpipe.journal;
+package org.ecmpipe.ledger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * One run per work dir at a time: an OS file lock on {@code WORK_DIR/ecmpipe.lock}, released by the OS when the
  * process dies however it dies, so a crashed run never blocks the next one.
  */
-public final class WorkDirLock implements AutoCloseable {
+final class WorkDirLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -23,11 +23,10 @@ public final class WorkDirLock implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalStateException when another process holds the work dir, naming its pid
+     * @param file the work dir's lock file
+     * @throws WorkDirException when another process holds the work dir, naming its pid
      */
-    public static WorkDirLock acquire(Path workDir) throws IOException {
-        Files.createDirectories(workDir);
-        Path file = workDir.resolve("ecmpipe.lock");
+    static WorkDirLock acquire(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -38,8 +37,8 @@ public final class WorkDirLock implements AutoCloseable {
         if (lock == null) {
             String holder = Files.readString(file).strip();
             channel.close();
-            throw new IllegalStateException("another ecmpipe (pid " + (holder.isEmpty() ? "?" : holder) + ") is using the work dir "
-                    + workDir + "; wait for it or use another --work-dir");
+            throw new WorkDirException("another ecmpipe (pid " + (holder.isEmpty() ? "?" : holder) + ") is using the work dir "
+                    + file.getParent() + "; wait for it or use another --work-dir");
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);

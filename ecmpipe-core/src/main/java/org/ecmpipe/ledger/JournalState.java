@@ -1,4 +1,4 @@
-package org.ecmpipe.journal;
+package org.ecmpipe.ledger;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,16 +10,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /** What the journal says, replayed: the last run's settings, each number's progress, children not seen to end. */
-public final class JournalState {
+final class JournalState {
 
     /** Stage-2 work done on a number by interrupted runs, added up. */
-    public record PartialStage2(Set<Integer> completedLines, double seconds, List<JournalEvent.FoundFactorEntry> factors) {
+    record PartialStage2(Set<Integer> completedLines, double seconds, List<JournalEvent.FoundFactorEntry> factors) {
     }
 
     private JournalEvent.RunStarted lastRun;
     private final Map<String, JournalEvent.Stage1Done> stage1 = new HashMap<>();
     private final Map<String, PartialStage2> stage2 = new HashMap<>();
     private final Set<String> finished = new HashSet<>();
+    private final Set<String> toSubmit = new HashSet<>();
     private final Map<Long, JournalEvent.ProcessStarted> live = new LinkedHashMap<>();
 
     void apply(JournalEvent event) {
@@ -41,37 +42,46 @@ public final class JournalState {
             case JournalEvent.ResultWritten w -> {
                 finished.add(w.number());
                 stage2.remove(w.number());
+                if (w.submit()) {
+                    toSubmit.add(w.number());
+                }
             }
+            case JournalEvent.SubmissionQueued q -> toSubmit.remove(q.number());
             case JournalEvent.ProcessStarted p -> live.put(p.pid(), p);
             case JournalEvent.ProcessEnded e -> live.remove(e.pid());
         }
     }
 
-    public Optional<JournalEvent.RunStarted> lastRun() {
+    Optional<JournalEvent.RunStarted> lastRun() {
         return Optional.ofNullable(lastRun);
     }
 
-    public Optional<JournalEvent.Stage1Done> stage1Done(String number) {
+    Optional<JournalEvent.Stage1Done> stage1Done(String number) {
         return Optional.ofNullable(stage1.get(number));
     }
 
-    public Optional<PartialStage2> partialStage2(String number) {
+    Optional<PartialStage2> partialStage2(String number) {
         return Optional.ofNullable(stage2.get(number));
     }
 
-    public boolean finished(String number) {
+    boolean finished(String number) {
         return finished.contains(number);
     }
 
     /** Numbers with a finished stage 1 and no result yet. */
-    public Set<String> unfinishedWithStage1() {
+    Set<String> unfinishedWithStage1() {
         Set<String> out = new HashSet<>(stage1.keySet());
         out.removeAll(finished);
         return out;
     }
 
+    /** Numbers whose result was written to be submitted but never reached the outbox (a crash or a full disk between). */
+    Set<String> writtenNotQueued() {
+        return Set.copyOf(toSubmit);
+    }
+
     /** Children the journal saw start and never saw end (a crashed run's, possibly still running). */
-    public List<JournalEvent.ProcessStarted> possiblyLiveProcesses() {
+    List<JournalEvent.ProcessStarted> possiblyLiveProcesses() {
         return List.copyOf(live.values());
     }
 }

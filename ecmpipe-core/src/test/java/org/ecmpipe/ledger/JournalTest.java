@@ -1,4 +1,4 @@
-package org.ecmpipe.journal;
+package org.ecmpipe.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,7 @@ class JournalTest {
 
     @Test
     void replaysEveryNumbersStateAndSurvivesATornLastLine() throws Exception {
-        try (Journal j = Journal.open(dir)) {
+        try (Journal j = Journal.open(dir.resolve("journal.jsonl"))) {
             j.append(new JournalEvent.RunStarted(Instant.now(), 11000, 3, 8, "n.txt", 1));
             j.append(new JournalEvent.Stage1Started(Instant.now(), "77"));
             j.append(new JournalEvent.Stage1Done(Instant.now(), "77", "r.sav", "abc", 8, 1.5,
@@ -27,14 +27,14 @@ class JournalTest {
             j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(1, 2), 0.5, List.of()));
             j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(3), 0.25, List.of()));
             j.append(new JournalEvent.Stage1Done(Instant.now(), "91", "s.sav", null, 8, 1, List.of(), "7.0.5"));
-            j.append(new JournalEvent.ResultWritten(Instant.now(), "91", "done"));
+            j.append(new JournalEvent.ResultWritten(Instant.now(), "91", "done", false));
             j.append(new JournalEvent.ProcessStarted(Instant.now(), 42, Instant.now(), "/usr/bin/ecm -resume -"));
             j.append(new JournalEvent.ProcessStarted(Instant.now(), 43, Instant.now(), "/usr/bin/ecm"));
             j.append(new JournalEvent.ProcessEnded(Instant.now(), 43));
         }
-        Files.writeString(dir.resolve(Journal.FILE), "{\"event\":\"result_wri", StandardOpenOption.APPEND); // crash mid-line
+        Files.writeString(dir.resolve("journal.jsonl"), "{\"event\":\"result_wri", StandardOpenOption.APPEND); // crash mid-line
 
-        try (Journal j = Journal.open(dir)) {
+        try (Journal j = Journal.open(dir.resolve("journal.jsonl"))) {
             JournalState s = j.state();
             assertThat(s.lastRun()).get().extracting(JournalEvent.RunStarted::b1).isEqualTo(11000L);
             assertThat(s.stage1Done("77")).get().extracting(JournalEvent.Stage1Done::sha256).isEqualTo("abc");
@@ -46,29 +46,29 @@ class JournalTest {
             assertThat(s.finished("77")).isFalse();
             assertThat(s.unfinishedWithStage1()).containsExactly("77");
             assertThat(s.possiblyLiveProcesses()).extracting(JournalEvent.ProcessStarted::pid).containsExactly(42L);
-            j.append(new JournalEvent.ResultWritten(Instant.now(), "77", "done")); // appends after the cut line
+            j.append(new JournalEvent.ResultWritten(Instant.now(), "77", "done", false)); // appends after the cut line
         }
-        try (Journal j = Journal.open(dir)) {
+        try (Journal j = Journal.open(dir.resolve("journal.jsonl"))) {
             assertThat(j.state().finished("77")).isTrue();
         }
     }
 
     @Test
     void aCorruptLineInTheMiddleIsAnError() throws Exception {
-        Files.writeString(dir.resolve(Journal.FILE), "garbage\n{\"event\":\"process_ended\",\"at\":\"2026-01-01T00:00:00Z\",\"pid\":1}\n");
-        assertThatThrownBy(() -> Journal.open(dir)).hasMessageContaining("line 1 is not a journal event");
+        Files.writeString(dir.resolve("journal.jsonl"), "garbage\n{\"event\":\"process_ended\",\"at\":\"2026-01-01T00:00:00Z\",\"pid\":1}\n");
+        assertThatThrownBy(() -> Journal.open(dir.resolve("journal.jsonl"))).hasMessageContaining("line 1 is not a journal event");
     }
 
     @Test
     void endsOnlyTheProcessesItRecordedAndNotARecycledPid() throws Exception {
         Process orphan = new ProcessBuilder("sleep", "60").start();
         Process stranger = new ProcessBuilder("sleep", "60").start();
-        try (Journal j = Journal.open(dir)) {
+        try (Journal j = Journal.open(dir.resolve("journal.jsonl"))) {
             Instant started = orphan.info().startInstant().orElseThrow();
             j.append(new JournalEvent.ProcessStarted(Instant.now(), orphan.pid(), started, "/usr/bin/sleep 60"));
             // same pid as a live process, but another start time: a pid reused by an unrelated process
             j.append(new JournalEvent.ProcessStarted(Instant.now(), stranger.pid(), started.minus(Duration.ofHours(1)), "/usr/bin/sleep 60"));
-            List<JournalEvent.ProcessStarted> ended = OrphanReaper.reap(j);
+            List<JournalEvent.ProcessStarted> ended = OrphanReaper.reap(j, java.time.Clock.systemUTC());
             assertThat(ended).extracting(JournalEvent.ProcessStarted::pid).containsExactly(orphan.pid());
             assertThat(orphan.waitFor(5, TimeUnit.SECONDS)).isTrue();
             assertThat(stranger.isAlive()).isTrue();
@@ -81,10 +81,11 @@ class JournalTest {
 
     @Test
     void oneRunPerWorkDir() throws Exception {
-        try (WorkDirLock lock = WorkDirLock.acquire(dir)) {
-            assertThatThrownBy(() -> WorkDirLock.acquire(dir)).isInstanceOf(IllegalStateException.class)
+        Path lockFile = dir.resolve("ecmpipe.lock");
+        try (WorkDirLock lock = WorkDirLock.acquire(lockFile)) {
+            assertThatThrownBy(() -> WorkDirLock.acquire(lockFile)).isInstanceOf(WorkDirException.class)
                     .hasMessageContaining("is using the work dir");
         }
-        WorkDirLock.acquire(dir).close();
+        WorkDirLock.acquire(lockFile).close();
     }
 }

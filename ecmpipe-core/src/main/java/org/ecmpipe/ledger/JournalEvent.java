@@ -1,4 +1,4 @@
-package org.ecmpipe.journal;
+package org.ecmpipe.ledger;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -16,9 +16,10 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.Stage1Done.class, name = "stage1_done"),
         @JsonSubTypes.Type(value = JournalEvent.Stage2Partial.class, name = "stage2_partial"),
         @JsonSubTypes.Type(value = JournalEvent.ResultWritten.class, name = "result_written"),
+        @JsonSubTypes.Type(value = JournalEvent.SubmissionQueued.class, name = "submission_queued"),
         @JsonSubTypes.Type(value = JournalEvent.ProcessStarted.class, name = "process_started"),
         @JsonSubTypes.Type(value = JournalEvent.ProcessEnded.class, name = "process_ended")})
-public sealed interface JournalEvent {
+sealed interface JournalEvent {
 
     /** A run began with these settings: residues from another B1 or parametrization cannot be reused. */
     record RunStarted(Instant at, long b1, int param, int curves, String numbersFile, long pid) implements JournalEvent {
@@ -54,8 +55,15 @@ public sealed interface JournalEvent {
         }
     }
 
-    /** The number's result line is in the results file. */
-    record ResultWritten(Instant at, String number, String status) implements JournalEvent {
+    /**
+     * The number's result line is in the results file; {@code submit}: it is to be sent to the results server (a
+     * {@link SubmissionQueued} follows once it is in the outbox).
+     */
+    record ResultWritten(Instant at, String number, String status, boolean submit) implements JournalEvent {
+    }
+
+    /** The number's result is in the outbox as submission {@code submissionId}. */
+    record SubmissionQueued(Instant at, String number, String submissionId) implements JournalEvent {
     }
 
     /** An ecm child was started; with its start time, a later run can tell it from a process that reused the pid. */

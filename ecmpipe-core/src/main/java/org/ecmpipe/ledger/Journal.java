@@ -1,11 +1,10 @@
-package org.ecmpipe.journal;
+package org.ecmpipe.ledger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,8 @@ import org.slf4j.LoggerFactory;
  * before {@link #append} returns, so it is durable before the step it records is followed by the next. A line
  * cut short by a crash is ignored on replay.
  */
-public final class Journal implements AutoCloseable {
+final class Journal implements AutoCloseable {
 
-    public static final String FILE = "journal.jsonl";
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     private final Path path;
@@ -39,9 +37,8 @@ public final class Journal implements AutoCloseable {
         this.log = new AppendLog(path);
     }
 
-    public static Journal open(Path workDir) throws IOException {
-        Files.createDirectories(workDir);
-        return new Journal(workDir.resolve(FILE));
+    static Journal open(Path file) throws IOException {
+        return new Journal(file);
     }
 
     private void replay() throws IOException {
@@ -64,22 +61,27 @@ public final class Journal implements AutoCloseable {
     }
 
     /** The state replayed from the file when it was opened, kept up to date by {@link #append}. */
-    public synchronized JournalState state() {
+    synchronized JournalState state() {
         return state;
     }
 
-    public Path path() {
+    Path path() {
         return path;
     }
 
-    /** Writes the event and forces it to disk. */
-    public synchronized void append(JournalEvent event) {
+    /**
+     * Writes the event and forces it to disk.
+     *
+     * @throws IOException naming the journal, when the event could not be made durable (disk full, read-only)
+     */
+    synchronized void append(JournalEvent event) throws IOException {
+        String line = mapper.writeValueAsString(event);
         try {
-            log.append(mapper.writeValueAsString(event));
-            state.apply(event);
+            log.append(line);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the journal " + path + ": " + e.getMessage(), e);
+            throw new IOException("cannot write to the journal " + path + ": " + e.getMessage(), e);
         }
+        state.apply(event);
     }
 
     @Override

@@ -1,0 +1,198 @@
+package org.ecmpipe.batch;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ecmpipe.composite.Composite;
+import org.ecmpipe.composite.TrialDivision;
+import org.ecmpipe.ecm.ChildProcesses;
+import org.ecmpipe.ecm.EcmBinary;
+import org.ecmpipe.ecm.EcmException;
+import org.ecmpipe.ecm.EcmLocator;
+import org.ecmpipe.ledger.ResultLedger;
+import org.ecmpipe.ledger.WorkDir;
+import org.ecmpipe.pipeline.BatchPlan;
+import org.ecmpipe.pipeline.Pipeline;
+import org.ecmpipe.pipeline.PipelineOptions;
+import org.ecmpipe.pipeline.PipelineReport;
+import org.ecmpipe.pipeline.PlannedNumber;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.stage1.CpuStage1Engine;
+import org.ecmpipe.stage1.GpuStage1Engine;
+import org.ecmpipe.stage1.Stage1Engine;
+import org.ecmpipe.stage2.Stage2Executor;
+import org.ecmpipe.submit.Submitter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch use case, whole: given validated settings and the numbers, it opens the work dir (lock, orphans of a
+ * crashed run, resume state), probes ecm, settles what needs no ECM, runs the pipeline on the rest (reusing what
+ * earlier runs finished), records every result through the {@link ResultLedger} and submits it. Front ends
+ * ({@code ecmpipe run}, the fleet worker) only parse options, pick the numbers and print.
+ *
+ * <p>Stopping: interrupt the thread in {@link #run}; it ends every ecm child, records what finished (a stage 2 cut
+ * short keeps its completed curves) and returns with {@link BatchOutcome#stopped()}. {@link #endChildrenNow} is
+ * the hard stop (a second Ctrl-C).
+ */
+public final class BatchRun {
+    private static final Logger log = LoggerFactory.getLogger(BatchRun.class);
+    private static final Logger ecmLog = LoggerFactory.getLogger("ecm");
+
+    private final RunSettings settings;
+    private final Clock clock;
+    private final ChildScope scope = new ChildScope();
+
+    public BatchRun(RunSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Ends every ecm child at once (the hard stop); the run then ends as stopped. */
+    public void endChildrenNow() {
+        scope.endNow();
+    }
+
+    /**
+     * Runs the batch on the calling thread.
+     *
+     * @param restart set aside what earlier runs left in the work dir and start afresh
+     * @throws BatchSetupException before any work, when the batch cannot start (message says why)
+     * @throws IOException when a result or checkpoint could not be written: the run stopped there, and everything
+     *     recorded before is intact
+     */
+    public BatchOutcome run(NumberSource source, BatchListener listener, boolean restart) throws IOException {
+        ChildProcesses children = scope.children();
+        try (WorkDir workDir = openWorkDir(); scope) { // the children end before the journal closes
+            if (restart) {
+                workDir.restart();
+            }
+            workDir.reapOrphans();
+            workDir.incompatibility(settings.b1(), settings.param()).ifPresent(why -> {
+                throw new BatchSetupException("the work dir " + settings.workDir() + " " + why + ". Nothing was started:"
+                        + " use the same B1 to resume, --restart to discard that work, or another --work-dir");
+            });
+            scope.journalIn(workDir, Thread.currentThread());
+            Map<BigInteger, CompositeResult> earlier = workDir.earlierResults();
+            if (!settings.keepResidues()) {
+                workDir.removeStaleResidues();
+            }
+            EcmBinary ecm = probe(children);
+            List<Stage1Engine> producers = producers(ecm, children);
+
+            List<Composite> todo = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            Map<BigInteger, CompositeResult> before = new HashMap<>();
+            List<Composite> numbers = source.numbers();
+            for (int i = 0; i < numbers.size(); i++) {
+                Composite c = numbers.get(i);
+                if (workDir.finished(c.value(), earlier)) {
+                    if (earlier.containsKey(c.value())) {
+                        before.put(c.value(), earlier.get(c.value()));
+                    }
+                } else {
+                    todo.add(c);
+                    positions.add(i + 1);
+                }
+            }
+            if (todo.size() < numbers.size()) {
+                log.info("{} of {} number(s) already have a result in {}: not run again", numbers.size() - todo.size(),
+                        numbers.size(), workDir.resultsFile());
+            }
+            BatchPlan plan = BatchPlan.of(todo, positions, numbers.size(), new TrialDivision(TrialDivision.DEFAULT_LIMIT),
+                    settings.b1(), ecm.version(), clock);
+            List<PlannedNumber> work = plan.ecmWork().stream().map(n -> workDir.resume(n, settings.b1())).toList();
+            long reused = work.stream().filter(n -> n.reusedStage1() != null).count();
+            log.info("GMP-ECM {} at {}; {} number(s) to run from {}: {} for ECM ({} with stage 1 done by an earlier run),"
+                            + " {} settled by trial division or primality; B1={}, B2={}, stage 1 on {}, {} stage-2 worker(s)",
+                    ecm.version(), ecm.path(), todo.size(), source.name(), work.size(), reused, plan.settled().size(),
+                    settings.b1(), settings.b2() == null ? "default" : settings.b2(),
+                    producers.stream().map(Stage1Engine::name).toList(), settings.stage2Workers());
+            workDir.runStarted(settings.b1(), settings.param(), settings.curves(), source.name());
+
+            Submitter submitter = Submissions.open(workDir, settings.submission());
+            PipelineReport report;
+            try (Submitter closing = submitter; ResultLedger ledger = workDir.ledger(Submissions.forLedger(submitter))) {
+                if (submitter != null) {
+                    for (CompositeResult unsent : workDir.writtenNotQueued(earlier)) {
+                        ledger.requeue(unsent);
+                    }
+                    submitter.resendPending();
+                }
+                for (CompositeResult settled : plan.settled()) {
+                    ledger.accept(settled);
+                    listener.settled(settled);
+                }
+                Pipeline pipeline = new Pipeline(new Pipeline.Parts(producers, new Stage2Executor(ecm, children),
+                        workDir.checkpoints(), ledger, n -> workDir.newResidueFile(n.position(), n.ecmInput()),
+                        ecm.version()), options(), listener, line -> ecmLog.debug("[stage 1] {}", line), clock);
+                report = pipeline.run(work);
+                boolean stopped = Thread.interrupted() || report.interrupted();
+                scope.throwIfJournalFailed();
+                Submitter.Stats stats = Submissions.drain(submitter);
+                List<CompositeResult> all = inInputOrder(numbers, before, plan.settled(), report.results());
+                return new BatchOutcome(all, before.size(), numbers.size(), report, stopped, stats, workDir.resultsFile());
+            }
+        } catch (EcmException e) {
+            throw new BatchSetupException(e.getMessage());
+        }
+    }
+
+    private WorkDir openWorkDir() throws IOException {
+        try {
+            return WorkDir.open(settings.workDir(), settings.resultsFile(), clock);
+        } catch (org.ecmpipe.ledger.WorkDirException e) {
+            throw new BatchSetupException(e.getMessage());
+        }
+    }
+
+    private EcmBinary probe(ChildProcesses children) {
+        EcmBinary ecm = EcmBinary.probe(EcmLocator.locate(settings.ecmPath(), null), children);
+        if (settings.gpu() && !ecm.gpu()) {
+            throw new BatchSetupException(ecm.path() + " (GMP-ECM " + ecm.version() + ") is not a GPU build (configured with "
+                    + ecm.configuredWith() + "); run stage 1 on the CPU with --no-gpu, or point --ecm at a GPU build");
+        }
+        return ecm;
+    }
+
+    private List<Stage1Engine> producers(EcmBinary ecm, ChildProcesses children) {
+        List<Stage1Engine> producers = new ArrayList<>();
+        if (!settings.gpu()) {
+            producers.add(new CpuStage1Engine(ecm, children, settings.param(), settings.stage1Workers()));
+            return producers;
+        }
+        for (Integer device : settings.gpuDevices()) {
+            GpuStage1Engine gpu = new GpuStage1Engine(ecm, children, device, settings.gpuCurves(), settings.cgbn());
+            log.info("{}: {} curves per number ({} batch(es) of {})", gpu.name(), gpu.curvesFor(settings.curves()),
+                    settings.curves(), gpu.curvesFor(1));
+            producers.add(gpu);
+        }
+        return producers;
+    }
+
+    private PipelineOptions options() {
+        return new PipelineOptions(settings.b1(), settings.b2(), settings.curves(), settings.stage2Workers(),
+                settings.continueAfterFactor(), settings.progressInterval(), settings.queueDepth(), settings.keepResidues(),
+                settings.stage1Timeout(), settings.curveTimeout());
+    }
+
+    private static List<CompositeResult> inInputOrder(List<Composite> numbers, Map<BigInteger, CompositeResult> before,
+                                                      List<CompositeResult> settled, List<CompositeResult> ran) {
+        Map<BigInteger, CompositeResult> byNumber = new HashMap<>(before);
+        settled.forEach(r -> byNumber.put(r.composite(), r));
+        ran.forEach(r -> byNumber.put(r.composite(), r));
+        List<CompositeResult> out = new ArrayList<>();
+        for (Composite c : numbers) {
+            CompositeResult r = byNumber.get(c.value());
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+}

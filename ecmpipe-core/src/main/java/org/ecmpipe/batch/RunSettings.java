@@ -1,0 +1,111 @@
+package org.ecmpipe.batch;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ecmpipe.settings.Catalog;
+import org.ecmpipe.settings.Settings;
+import org.ecmpipe.settings.SettingsException;
+import org.ecmpipe.submit.SubmitSettings;
+
+/**
+ * The validated settings of a batch run, typed. Made from the effective {@link Settings} by {@link #from}, which
+ * refuses every bad value (and every bad combination) with a message naming where it was given.
+ *
+ * @param ecmPath the GMP-ECM executable, or null for {@code ecm} on PATH
+ * @param b2 stage-2 bound; null for GMP-ECM's default, 0 for stage 1 only
+ * @param curves curves per number as users count them: curves on a CPU, whole batches on a GPU
+ * @param param the parametrization of CPU stage-1 curves (the GPU always makes param 3)
+ * @param gpuDevices GPUs to run stage 1 on, one producer each; a single null for ecm's default device
+ * @param gpuCurves curves per GPU batch, or null for ecm's default
+ * @param resultsFile the results file, or null for the work dir's own
+ * @param submission where results are submitted, or null for no submission
+ */
+public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int param, boolean gpu,
+                          List<Integer> gpuDevices, Integer gpuCurves, boolean cgbn, int stage1Workers,
+                          Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
+                          int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
+                          Submission submission) {
+
+    /** Where and as whom results are submitted. */
+    public record Submission(SubmitSettings target, String project) {
+
+        /** From the settings, or null when submitting is turned off. */
+        static Submission from(Settings s) {
+            if (!s.flag(Catalog.SUBMIT)) {
+                return null;
+            }
+            try {
+                return new Submission(SubmitSettings.of(s.text(Catalog.ENDPOINT), s.text(Catalog.USERNAME),
+                        s.text(Catalog.CPU_NAME)), s.text(Catalog.PROJECT));
+            } catch (IllegalArgumentException e) {
+                throw s.bad(Catalog.ENDPOINT, e.getMessage());
+            }
+        }
+    }
+
+    public RunSettings {
+        gpuDevices = java.util.Collections.unmodifiableList(new ArrayList<>(gpuDevices));
+    }
+
+    public boolean stage2Enabled() {
+        return b2 == null || b2.signum() > 0;
+    }
+
+    /**
+     * @throws SettingsException naming the option or config line of the first bad value
+     */
+    public static RunSettings from(Settings s) {
+        long b1 = s.number(Catalog.B1, 1, (1L << 53) - 1);
+        BigInteger b2 = s.bound(Catalog.B2);
+        if (b2 != null && b2.signum() > 0 && b2.compareTo(BigInteger.valueOf(b1)) <= 0) {
+            throw s.bad(Catalog.B2, "B2=" + b2 + " must be greater than B1=" + b1 + " (or 0 for stage 1 only)");
+        }
+        boolean gpu = s.flag(Catalog.GPU);
+        int stage1Workers = s.count(Catalog.STAGE1_WORKERS, 1);
+        if (stage1Workers > 1 && gpu) {
+            throw s.bad(Catalog.STAGE1_WORKERS, "needs --no-gpu (a GPU runs its batch in one process)");
+        }
+        int param = (int) s.number(Catalog.PARAM, 0, 3);
+        if (gpu && param != 3 && s.get(Catalog.PARAM).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT) {
+            throw s.bad(Catalog.PARAM, "the GPU makes param-3 curves only; use --no-gpu for param " + param);
+        }
+        Integer gpuCurves = s.text(Catalog.GPU_CURVES) == null ? null : s.count(Catalog.GPU_CURVES, 1);
+        Submission submission = Submission.from(s);
+        return new RunSettings(s.path(Catalog.ECM_PATH), b1, b2, s.count(Catalog.CURVES, 1), gpu ? 3 : param, gpu,
+                devices(s), gpuCurves, s.flag(Catalog.CGBN), stage1Workers,
+                Duration.ofSeconds(s.number(Catalog.STAGE1_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
+                s.count(Catalog.STAGE2_WORKERS, 1),
+                Duration.ofSeconds(s.number(Catalog.CURVE_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
+                s.flag(Catalog.CONTINUE_AFTER_FACTOR), s.count(Catalog.PROGRESS_INTERVAL, 0),
+                s.path(Catalog.WORK_DIR), s.path(Catalog.RESULTS), s.count(Catalog.QUEUE_DEPTH, 1),
+                s.flag(Catalog.KEEP_RESIDUES), submission);
+    }
+
+    private static List<Integer> devices(Settings s) {
+        String text = s.text(Catalog.GPU_DEVICE);
+        List<Integer> devices = new ArrayList<>();
+        if (text == null || text.isBlank()) {
+            devices.add(null);
+            return devices;
+        }
+        for (String part : text.split(",")) {
+            int d;
+            try {
+                d = Integer.parseInt(part.strip());
+                if (d < 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw s.bad(Catalog.GPU_DEVICE, "'" + part.strip() + "' is not a device number (write e.g. 0 or 0,1)");
+            }
+            if (devices.contains(d)) {
+                throw s.bad(Catalog.GPU_DEVICE, "device " + d + " is listed twice");
+            }
+            devices.add(d);
+        }
+        return devices;
+    }
+}

@@ -1,0 +1,369 @@
+package org.ecmpipe.ledger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.ecmpipe.ecm.ChildProcesses;
+import org.ecmpipe.ecm.FoundFactor;
+import org.ecmpipe.ecm.Sigma;
+import org.ecmpipe.pipeline.Checkpoints;
+import org.ecmpipe.pipeline.PlannedNumber;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.result.ResultsFile;
+import org.ecmpipe.stage1.Stage1Result;
+import org.ecmpipe.stage2.Stage2Result;
+import org.ecmpipe.submit.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A work dir, opened for one run: it owns the on-disk layout ({@link Layout}), holds the one-run-at-a-time lock,
+ * keeps the journal, and answers every resume question — which numbers are finished, which stage-1 residue files
+ * can be reused (still there, same SHA-256), which stage-2 curves an interrupted run completed, and which results
+ * still wait to be submitted. Nothing else builds paths inside it. The model is CADO-NFS's work directory: task
+ * state on disk, so any run can be killed and started again.
+ */
+public final class WorkDir implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkDir.class);
+
+    private final Layout layout;
+    private final Path resultsFile;
+    private final Clock clock;
+    private final WorkDirLock lock;
+    private Journal journal;
+
+    private WorkDir(Layout layout, Path resultsFile, Clock clock, WorkDirLock lock, Journal journal) {
+        this.layout = layout;
+        this.resultsFile = resultsFile;
+        this.clock = clock;
+        this.lock = lock;
+        this.journal = journal;
+    }
+
+    /**
+     * Opens (creating it if needed) and locks a work dir.
+     *
+     * @param resultsFile the results file, or null for the work dir's own {@code results.jsonl}
+     * @throws WorkDirException when it is not a directory, not writable, or used by another run
+     * @throws IOException when its journal cannot be read
+     */
+    public static WorkDir open(Path root, Path resultsFile, Clock clock) throws IOException {
+        Objects.requireNonNull(clock, "clock");
+        Layout layout = Layout.of(root);
+        createDirectory(root);
+        WorkDirLock lock;
+        try {
+            lock = WorkDirLock.acquire(layout.lockFile());
+        } catch (AccessDeniedException e) {
+            throw new WorkDirException("cannot use the work dir " + root + ": permission denied (choose a writable --work-dir)");
+        }
+        try {
+            Journal journal = Journal.open(layout.journalFile());
+            return new WorkDir(layout, resultsFile != null ? resultsFile : layout.defaultResultsFile(), clock, lock, journal);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static void createDirectory(Path root) throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new WorkDirException("cannot use the work dir " + root + ": not a directory (it is a file; choose another --work-dir)");
+        }
+        try {
+            Files.createDirectories(root);
+        } catch (AccessDeniedException e) {
+            throw new WorkDirException("cannot create the work dir " + root + ": permission denied at " + e.getFile()
+                    + " (choose a writable --work-dir)");
+        } catch (NotDirectoryException | java.nio.file.FileAlreadyExistsException e) {
+            throw new WorkDirException("cannot create the work dir " + root + ": " + e.getFile() + " is not a directory");
+        } catch (FileSystemException e) {
+            String reason = e.getReason() == null ? e.getMessage() : e.getReason().toLowerCase(java.util.Locale.ROOT);
+            throw new WorkDirException("cannot create the work dir " + root + ": " + reason);
+        }
+        if (Files.getFileStore(root).isReadOnly()) {
+            throw new WorkDirException("cannot use the work dir " + root + ": it is on a read-only file system (choose"
+                    + " another --work-dir)");
+        }
+        if (!Files.isWritable(root)) {
+            throw new WorkDirException("cannot use the work dir " + root + ": permission denied (not writable)");
+        }
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public Path resultsFile() {
+        return resultsFile;
+    }
+
+    public Outbox outbox() {
+        return new Outbox(layout.outboxDir());
+    }
+
+    /**
+     * {@code --restart}: sets the journal, the results and the residues aside (renamed with a time stamp) and
+     * starts afresh; the outbox is kept (what it holds is still owed to the server).
+     */
+    public void restart() throws IOException {
+        String stamp = LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        journal.close();
+        if (Files.exists(layout.journalFile())) {
+            Files.move(layout.journalFile(), layout.journalAside(stamp));
+        }
+        if (Files.exists(resultsFile)) {
+            Path aside = Layout.resultsAside(resultsFile, stamp);
+            Files.move(resultsFile, aside);
+            log.warn("--restart: earlier results moved to {}", aside);
+        }
+        if (Files.isDirectory(layout.residueDir())) {
+            Files.move(layout.residueDir(), layout.residuesAside(stamp));
+        }
+        journal = Journal.open(layout.journalFile());
+    }
+
+    /** Ends the ecm processes a crashed earlier run left behind (see {@link OrphanReaper}). */
+    public int reapOrphans() throws IOException {
+        return OrphanReaper.reap(journal, clock).size();
+    }
+
+    /**
+     * Why the residues an earlier run left for unfinished numbers cannot be continued with this B1 and
+     * parametrization, or empty when they can (or there are none).
+     */
+    public Optional<String> incompatibility(long b1, int param) {
+        JournalState state = journal.state();
+        JournalEvent.RunStarted last = state.lastRun().orElse(null);
+        if (last == null || state.unfinishedWithStage1().isEmpty()) {
+            return Optional.empty();
+        }
+        if (last.b1() != b1) {
+            return Optional.of("holds stage-1 residues at B1=" + last.b1() + " for " + state.unfinishedWithStage1().size()
+                    + " unfinished number(s); this run asks for B1=" + b1);
+        }
+        if (last.param() != param) {
+            return Optional.of("holds param-" + last.param() + " residues; this run makes param-" + param + " curves");
+        }
+        return Optional.empty();
+    }
+
+    /** Records the start of a run with the settings that decide whether its residues can be reused. */
+    public void runStarted(long b1, int param, int curves, String source) throws IOException {
+        journal.append(new JournalEvent.RunStarted(clock.instant(), b1, param, curves, source, ProcessHandle.current().pid()));
+    }
+
+    /**
+     * The results already in the results file, by number (the results file is the source of truth: a crash between
+     * writing a result and journaling it must not give the number a second line). Lines that are not results are
+     * logged and left alone.
+     */
+    public Map<BigInteger, CompositeResult> earlierResults() throws IOException {
+        ResultsFile.Contents contents = ResultsFile.read(resultsFile);
+        contents.problems().forEach(p -> log.warn("{} {}: not a result line, ignored", resultsFile, p));
+        Map<BigInteger, CompositeResult> out = new LinkedHashMap<>();
+        contents.results().forEach(r -> out.putIfAbsent(r.composite(), r));
+        return out;
+    }
+
+    /** Whether the number has a result: in the results file or journaled as written. */
+    public boolean finished(BigInteger number, Map<BigInteger, CompositeResult> earlier) {
+        return earlier.containsKey(number) || journal.state().finished(number.toString());
+    }
+
+    /**
+     * The number with the work an earlier run did on it: a finished stage 1 whose residue file is still there and
+     * unchanged (same SHA-256 as when stage 1 ended), and the stage-2 curves an interrupted run completed.
+     *
+     * @return the number as planned when nothing can be reused
+     */
+    public PlannedNumber resume(PlannedNumber number, long b1) {
+        JournalState state = journal.state();
+        String key = number.composite().value().toString();
+        Optional<JournalEvent.Stage1Done> done = state.stage1Done(key);
+        if (done.isEmpty()) {
+            return number;
+        }
+        JournalEvent.Stage1Done d = done.get();
+        Path file = Path.of(d.residueFile());
+        // sha256 null: stage 1 saved no residues because it needed none (the cofactor was 1 or prime)
+        if (d.sha256() != null && (!Files.exists(file) || !d.sha256().equals(sha256(file)))) {
+            log.warn("[{}] the residue file {} of an earlier stage 1 is {}: stage 1 runs again", number.position(), file,
+                    Files.exists(file) ? "changed since it was written" : "gone");
+            return number;
+        }
+        Stage1Result stage1 = new Stage1Result(number.ecmInput(), b1, d.curves(), file, factors(d.factors()),
+                Duration.ofNanos((long) (d.seconds() * 1e9)), 0, d.ecmVersion(), null);
+        PlannedNumber.PriorStage2 prior = state.partialStage2(key)
+                .map(p -> new PlannedNumber.PriorStage2(p.completedLines(), p.seconds(), factors(p.factors())))
+                .orElse(null);
+        return number.resuming(stage1, prior);
+    }
+
+    /**
+     * Removes residue files no unfinished number needs any more (left by runs cut off mid-stage 1). Not called
+     * with {@code --keep-residues}, which keeps every residue file.
+     */
+    public void removeStaleResidues() throws IOException {
+        Path dir = layout.residueDir();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        JournalState state = journal.state();
+        Set<Path> needed = new HashSet<>();
+        for (String n : state.unfinishedWithStage1()) {
+            state.stage1Done(n).ifPresent(d -> needed.add(Path.of(d.residueFile()).toAbsolutePath().normalize()));
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (!needed.contains(f.toAbsolutePath().normalize())) {
+                    Files.deleteIfExists(f);
+                    log.debug("removed stale residue file {}", f);
+                }
+            }
+        }
+    }
+
+    /** A fresh residue file name for stage 1 of the number at {@code position} (ecm refuses to overwrite a file). */
+    public Path newResidueFile(int position, BigInteger ecmInput) throws IOException {
+        Files.createDirectories(layout.residueDir());
+        String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        return layout.residueDir().resolve(String.format("%05d-c%d-%s.sav", position, ecmInput.toString().length(), random));
+    }
+
+    /** The pipeline's checkpoints, written to the journal. */
+    public Checkpoints checkpoints() {
+        return new JournalCheckpoints();
+    }
+
+    /**
+     * Journals every ecm child's start and exit, so a later run can end what a crash left behind. A journal write that
+     * fails goes to {@code onFailure} (which should stop the run); the process itself is still tracked and reaped.
+     */
+    public ChildProcesses.Listener processLog(Consumer<IOException> onFailure) {
+        return new ChildProcesses.Listener() {
+            @Override
+            public void started(Process process, List<String> command) {
+                java.time.Instant start = process.info().startInstant().orElse(null);
+                write(new JournalEvent.ProcessStarted(clock.instant(), process.pid(), start, String.join(" ", command)));
+            }
+
+            @Override
+            public void exited(Process process) {
+                write(new JournalEvent.ProcessEnded(clock.instant(), process.pid()));
+            }
+
+            private void write(JournalEvent event) {
+                try {
+                    journal.append(event);
+                } catch (IOException e) {
+                    onFailure.accept(e);
+                }
+            }
+        };
+    }
+
+    /**
+     * The ledger finished numbers are recorded in.
+     *
+     * @param submitter where results go to be submitted, or null when not submitting
+     */
+    public ResultLedger ledger(ResultLedger.Submissions submitter) throws IOException {
+        return new ResultLedger(new ResultsFile(resultsFile), journal, submitter, clock);
+    }
+
+    /**
+     * Results that were written to be submitted but never reached the outbox (the run died or the disk filled up
+     * in between), read back from the results file.
+     */
+    public List<CompositeResult> writtenNotQueued(Map<BigInteger, CompositeResult> earlier) {
+        List<CompositeResult> out = new ArrayList<>();
+        for (String n : journal.state().writtenNotQueued()) {
+            CompositeResult r = earlier.get(new BigInteger(n));
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            journal.close();
+        } finally {
+            lock.close();
+        }
+    }
+
+    private final class JournalCheckpoints implements Checkpoints {
+        @Override
+        public void stage1Started(PlannedNumber number) throws IOException {
+            journal.append(new JournalEvent.Stage1Started(clock.instant(), key(number)));
+        }
+
+        @Override
+        public void stage1Done(PlannedNumber number, Stage1Result result) throws IOException {
+            Path file = result.residueFile();
+            String sha = Files.exists(file) ? sha256(file) : null;
+            journal.append(new JournalEvent.Stage1Done(clock.instant(), key(number), file.toString(), sha, result.curves(),
+                    result.elapsed().toNanos() / 1e9, entries(result.factors()), result.ecmVersion()));
+        }
+
+        @Override
+        public void stage2Cut(PlannedNumber number, Stage2Result partial) throws IOException {
+            journal.append(new JournalEvent.Stage2Partial(clock.instant(), key(number),
+                    new ArrayList<>(partial.completedLines()), partial.elapsed().toNanos() / 1e9, entries(partial.factors())));
+        }
+
+        private static String key(PlannedNumber n) {
+            return n.composite().value().toString();
+        }
+    }
+
+    private static List<JournalEvent.FoundFactorEntry> entries(List<FoundFactor> factors) {
+        return factors.stream().map(f -> new JournalEvent.FoundFactorEntry(f.factor().toString(), f.step(),
+                f.sigma() == null ? null : f.sigma().toString())).toList();
+    }
+
+    private static List<FoundFactor> factors(List<JournalEvent.FoundFactorEntry> entries) {
+        return entries.stream().map(e -> new FoundFactor(new BigInteger(e.factor()), e.step(),
+                e.sigma() == null ? null : Sigma.parse(e.sigma()))).toList();
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

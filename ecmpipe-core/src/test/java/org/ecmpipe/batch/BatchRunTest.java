@@ -1,0 +1,134 @@
+package org.ecmpipe.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ecmpipe.composite.Composite;
+import org.ecmpipe.pipeline.PlannedNumber;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.result.ResultsFile;
+import org.ecmpipe.settings.Catalog;
+import org.ecmpipe.settings.ConfigFile;
+import org.ecmpipe.settings.Settings;
+import org.ecmpipe.testing.EcmChildren;
+import org.ecmpipe.testing.PlantedNumbers;
+import org.ecmpipe.testing.SmallFilesystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The batch engine with the real ecm, and a work dir on a real small filesystem that fills up or turns read-only in
+ * the middle of a run: the run stops with a message naming what could not be written, everything recorded before is
+ * intact, and the same run again (once there is room) finishes the rest, each number exactly once.
+ */
+class BatchRunTest {
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Ten numbers: after the disk fills, appends still land in the free tail of a file's last 4 KiB page, so it takes
+     * a few numbers before a write needs a new page and fails.
+     */
+    private static List<Composite> numbers() {
+        List<Composite> numbers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            BigInteger n = PlantedNumbers.planted(700 + i, 35, 35).n(); // nothing to find: every stage runs
+            numbers.add(new Composite(i + 1, n.toString(), n));
+        }
+        return numbers;
+    }
+
+    private static RunSettings settings(Path workDir) {
+        Map<String, String> given = new HashMap<>();
+        given.put("gpu.enabled", "false");
+        given.put("ecm.b1", "20000");
+        given.put("ecm.b2", "2e6");
+        given.put("ecm.curves", "4");
+        given.put("stage2.workers", "1");
+        given.put("api.submit", "false");
+        given.put("run.work_dir", workDir.toString());
+        return RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty()));
+    }
+
+    /** Breaks the filesystem as soon as the first number's result is recorded. */
+    private static BatchListener afterFirstResult(Runnable breakIt) {
+        return new BatchListener() {
+            private boolean done;
+
+            @Override
+            public synchronized void numberFinished(PlannedNumber number, CompositeResult result) {
+                if (!done) {
+                    done = true;
+                    breakIt.run();
+                }
+            }
+        };
+    }
+
+    private void assertEachNumberOnceAfterRerun(Path work, List<Composite> numbers) throws IOException {
+        BatchOutcome again = new BatchRun(settings(work), Clock.systemUTC()).run(new NumberSource("n.txt", numbers),
+                BatchListener.NONE, false);
+        assertThat(again.stopped()).isFalse();
+        assertThat(again.earlier()).isGreaterThanOrEqualTo(1);
+        ResultsFile.Contents contents = ResultsFile.read(work.resolve("results.jsonl"));
+        assertThat(contents.problems()).isEmpty();
+        assertThat(contents.results()).extracting(CompositeResult::composite)
+                .containsExactlyInAnyOrderElementsOf(numbers.stream().map(Composite::value).toList());
+        assertThat(contents.results()).allSatisfy(r -> assertThat(r.status()).isEqualTo(CompositeResult.Status.DONE));
+    }
+
+    @Test
+    void aFullDiskStopsTheRunNamingTheFileAndTheRerunFinishesTheRest() throws Exception {
+        List<Composite> numbers = numbers();
+        try (SmallFilesystem fs = SmallFilesystem.mount(dir.resolve("mnt"), "512k")) {
+            Path work = fs.path().resolve("work");
+            Path[] filler = new Path[1];
+            BatchRun run = new BatchRun(settings(work), Clock.systemUTC());
+            assertThatThrownBy(() -> run.run(new NumberSource("n.txt", numbers), afterFirstResult(() -> {
+                try {
+                    filler[0] = fs.fill();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }), false)).isInstanceOf(IOException.class)
+                    // whichever write comes first: ours (naming the file), or ecm's own -save of a residue file
+                    .hasMessageMatching("(?s)(.*(journal|results file|outbox).*No space left on device.*"
+                            + "|stage 1 of number \\d+ could not save its residues in .*is the disk full or read-only.*)");
+            Files.delete(filler[0]);
+            ResultsFile.Contents before = ResultsFile.read(work.resolve("results.jsonl"));
+            assertThat(before.results()).extracting(CompositeResult::composite).contains(numbers.getFirst().value());
+            assertEachNumberOnceAfterRerun(work, numbers);
+        }
+    }
+
+    @Test
+    void aWorkDirOnAReadOnlyFilesystemIsRefusedBeforeAnyWorkAndKeepsItsResults() throws Exception {
+        List<Composite> numbers = numbers().subList(0, 2);
+        try (SmallFilesystem fs = SmallFilesystem.mount(dir.resolve("mnt"), "4m")) {
+            Path work = fs.path().resolve("work");
+            new BatchRun(settings(work), Clock.systemUTC()).run(new NumberSource("n.txt", numbers.subList(0, 1)),
+                    BatchListener.NONE, false);
+            fs.readOnly(); // no file is open now: a remount while the run wrote would be refused as busy
+            assertThatThrownBy(() -> new BatchRun(settings(work), Clock.systemUTC()).run(new NumberSource("n.txt", numbers),
+                    BatchListener.NONE, false)).isInstanceOf(BatchSetupException.class)
+                    .hasMessageContaining("read-only file system");
+            fs.writable();
+            assertThat(ResultsFile.read(work.resolve("results.jsonl")).results()).hasSize(1);
+            assertEachNumberOnceAfterRerun(work, numbers);
+        }
+    }
+}

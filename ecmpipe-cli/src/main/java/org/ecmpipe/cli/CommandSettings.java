@@ -56,15 +56,15 @@ final class CommandSettings {
         return Settings.resolve(catalog, given, config);
     }
 
+    /** The config file ({@code --config}, else {@code ecmpipe.yaml} if present) with its local override on top. */
     private static ConfigFile config(Path configOption) {
-        if (configOption != null) {
-            if (!Files.isRegularFile(configOption)) {
-                throw new SettingsException("--config: " + configOption + " does not exist or is not a file");
-            }
-            return ConfigFile.load(configOption, Catalog.CONFIG_KEYS);
+        Path file = configOption != null ? configOption : Path.of(DEFAULT_CONFIG);
+        if (configOption != null && !Files.isRegularFile(configOption)) {
+            throw new SettingsException("--config: " + configOption + " does not exist or is not a file");
         }
-        Path local = Path.of(DEFAULT_CONFIG);
-        return Files.isRegularFile(local) ? ConfigFile.load(local, Catalog.CONFIG_KEYS) : ConfigFile.empty();
+        ConfigFile config = Files.isRegularFile(file) ? ConfigFile.load(file, Catalog.CONFIG_KEYS) : ConfigFile.empty();
+        Path local = ConfigFile.localOverrideOf(file);
+        return Files.isRegularFile(local) ? config.overlaidBy(ConfigFile.load(local, Catalog.CONFIG_KEYS)) : config;
     }
 
     /** Shows the catalog's defaults in --help ({@code ${DEFAULT-VALUE}}); flags have none to show. */

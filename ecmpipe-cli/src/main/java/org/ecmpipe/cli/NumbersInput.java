@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
 record NumbersInput(List<Composite> numbers, int skippedLines, Integer exitCode) {
     private static final Logger log = LoggerFactory.getLogger(NumbersInput.class);
 
-    static NumbersInput read(Path file, boolean skipInvalid, PrintWriter err) throws IOException {
+    /**
+     * @param maxDigits numbers with more digits are bad lines: ECM on them would not finish in useful time, and even
+     *     the primality test before it takes minutes
+     */
+    static NumbersInput read(Path file, boolean skipInvalid, int maxDigits, PrintWriter err) throws IOException {
         NumbersFile.Contents contents;
         if (file.toString().equals("-")) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -38,6 +42,7 @@ record NumbersInput(List<Composite> numbers, int skippedLines, Integer exitCode)
         } else {
             contents = NumbersFile.read(file);
         }
+        contents = withinLimit(contents, maxDigits);
         for (InputProblem p : contents.problems()) {
             if (skipInvalid) {
                 log.warn("{}: skipping {}", file, p); // once, on the console and in ecmpipe.log
@@ -58,5 +63,20 @@ record NumbersInput(List<Composite> numbers, int skippedLines, Integer exitCode)
             return new NumbersInput(List.of(), contents.problems().size(), ExitCodes.USAGE);
         }
         return new NumbersInput(contents.numbers(), contents.problems().size(), null);
+    }
+
+    private static NumbersFile.Contents withinLimit(NumbersFile.Contents contents, int maxDigits) {
+        List<Composite> kept = new java.util.ArrayList<>();
+        List<InputProblem> problems = new java.util.ArrayList<>(contents.problems());
+        for (Composite c : contents.numbers()) {
+            if (c.digits() > maxDigits) {
+                problems.add(new InputProblem(c.lineNumber(), c.expression(), c.digits() + " digits, more than the limit of " + maxDigits
+                        + " (--max-digits): ECM would not finish on it in useful time"));
+            } else {
+                kept.add(c);
+            }
+        }
+        problems.sort(java.util.Comparator.comparingInt(InputProblem::lineNumber));
+        return new NumbersFile.Contents(kept, problems, contents.duplicates());
     }
 }

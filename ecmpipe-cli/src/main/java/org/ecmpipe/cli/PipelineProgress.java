@@ -31,6 +31,10 @@ final class PipelineProgress implements BatchListener {
     private final Map<String, String> stage1Now = new ConcurrentHashMap<>();
     private volatile String stage2Now = "idle";
     private volatile Stage2Progress stage2Progress;
+    private final AtomicInteger stage1Curves = new AtomicInteger();
+    private volatile long firstFinishNanos;
+    private volatile long lastFinishNanos;
+    private final AtomicInteger ranHere = new AtomicInteger();
 
     PipelineProgress(int total) {
         this.total = total;
@@ -42,13 +46,19 @@ final class PipelineProgress implements BatchListener {
         factors.addAndGet(result.factors().size());
     }
 
+    @Override
+    public void alreadyDone(CompositeResult result) {
+        settled(result);
+    }
+
     private String pos(PlannedNumber n) {
         return "[" + n.position() + "/" + total + "]";
     }
 
     @Override
     public void stage1Started(String producer, PlannedNumber number) {
-        stage1Now.put(producer, "stage 1 of " + number.position());
+        stage1Now.put(producer, "number " + number.position() + " stage 1");
+        stage1Curves.set(0);
         log.info("[{} Thread] {} Starting stage 1 for {}", producer, pos(number), number.composite().shortText());
     }
 
@@ -67,9 +77,16 @@ final class PipelineProgress implements BatchListener {
     }
 
     @Override
+    public void stage1Output(String line) {
+        if (line.startsWith("Step 1 took")) {
+            stage1Curves.incrementAndGet();
+        }
+    }
+
+    @Override
     public void stage2Started(PlannedNumber number, int curves) {
         stage2Progress = null;
-        stage2Now = "stage 2 of " + number.position() + " (" + curves + " curves)";
+        stage2Now = "number " + number.position() + " stage 2 (" + curves + " curves)";
         log.info("[CPU Thread] {} Starting stage 2: {} curves", pos(number), curves);
     }
 
@@ -112,6 +129,12 @@ final class PipelineProgress implements BatchListener {
     @Override
     public void numberFinished(PlannedNumber number, CompositeResult r) {
         int finished = done.incrementAndGet();
+        long now = System.nanoTime();
+        if (firstFinishNanos == 0) {
+            firstFinishNanos = now;
+        }
+        lastFinishNanos = now;
+        ranHere.incrementAndGet();
         int newFactors = (int) r.factors().stream().filter(f -> f.stage() > 0).count();
         factors.addAndGet(r.factors().size());
         String s2 = String.format("%.1fs", r.stage2Seconds());
@@ -143,13 +166,36 @@ final class PipelineProgress implements BatchListener {
     String statusText() {
         int finished = done.get();
         double elapsed = elapsedSeconds();
-        String eta = finished == 0 ? "?" : formatDuration(elapsed / finished * (total - finished));
+        String eta = eta(finished);
         Stage2Progress p = stage2Progress;
         String s2 = p == null || "idle".equals(stage2Now) ? stage2Now : stage2Now + ", " + p.curvesDone() + " done";
+        int curves = stage1Curves.get();
         String s1 = stage1Now.isEmpty() ? "starting" : stage1Now.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "));
+                .map(e -> e.getKey() + ": " + e.getValue()
+                        + (curves > 0 && e.getValue().endsWith("stage 1") ? ", " + curves + " curves" : ""))
+                .collect(Collectors.joining(", "));
         return String.format("[%d/%d done, %d factors] %s | CPU: %s | %s elapsed, ETA %s", finished, total,
                 factors.get(), s1, s2, formatDuration(elapsed), eta);
+    }
+
+    /**
+     * Time left: numbers still to finish times the time between finishes so far (the pipeline's pace once both
+     * stages run; the first number alone, which waited for its own stage 1, would make it too long); unknown until
+     * two numbers have finished.
+     */
+    private String eta(int finished) {
+        int left = total - finished;
+        if (left <= 0) {
+            return "0m00s";
+        }
+        long first = firstFinishNanos;
+        long last = lastFinishNanos;
+        int ran = ranHere.get();
+        if (ran < 2 || last <= first) {
+            return "?";
+        }
+        double pace = (last - first) / 1e9 / (ran - 1);
+        return formatDuration(pace * left);
     }
 
     static String formatDuration(double seconds) {

@@ -71,8 +71,13 @@ public final class RunCommand implements Callable<Integer> {
     String queueDepth;
     @Option(names = "--keep-residues", description = "Keep residue files after their number is done.")
     boolean keepResidues;
+    @Option(names = "--max-digits", paramLabel = "N",
+            description = "Numbers with more digits are bad lines (ECM would not finish on them). Default: ${DEFAULT-VALUE}.")
+    String maxDigits;
     @Option(names = "--skip-invalid", description = "Warn about bad lines of the numbers file and run the rest (default: stop before any work).")
     boolean skipInvalid;
+    @Option(names = "--retry-failed", description = "Run again the numbers an earlier run in this work dir failed.")
+    boolean retryFailed;
     @Option(names = "--restart", description = "Set aside what an earlier run left in the work dir (journal, results, residues;"
             + " renamed with a time stamp) and start afresh. Needed to change B1 while unfinished residues remain.")
     boolean restart;
@@ -93,7 +98,8 @@ public final class RunCommand implements Callable<Integer> {
         RunSettings run = RunSettings.from(settings);
         Logging.configure(common.verbose, Layout.of(run.workDir()).logFile());
         Path file = settings.path(Catalog.NUMBERS_FILE);
-        NumbersInput input = NumbersInput.read(file, settings.flag(Catalog.SKIP_INVALID), err);
+        NumbersInput input = NumbersInput.read(file, settings.flag(Catalog.SKIP_INVALID),
+                settings.count(Catalog.MAX_DIGITS, 1), err);
         if (input.exitCode() != null) {
             return input.exitCode();
         }
@@ -102,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
         BatchOutcome outcome;
         try (StatusLine status = StatusLine.forTerminal(System.err, progress::statusText);
              GracefulStop stop = new GracefulStop(Thread.currentThread(), batch::endChildrenNow)) {
-            outcome = batch.run(new NumberSource(file.toString(), input.numbers()), progress, restart);
+            outcome = batch.run(new NumberSource(file.toString(), input.numbers()), progress, restart, retryFailed);
         } catch (BatchSetupException e) {
             log.error("{}", e.getMessage());
             err.println("ecmpipe run: " + e.getMessage());

@@ -2,6 +2,8 @@ package org.ecmpipe.cli;
 
 import java.io.PrintWriter;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.ecmpipe.batch.BatchOutcome;
 import org.ecmpipe.composite.Composite;
@@ -9,8 +11,14 @@ import org.ecmpipe.pipeline.PipelineReport;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factor;
 
-/** The table printed at the end of a run: one row per number, in input order, then the totals. */
+/**
+ * What a run prints at the end: one row per number in input order (numbers as the user wrote them), every factor in
+ * full digits (to copy), the totals, and where the results are.
+ */
 final class Summary {
+    private static final int NUMBER_WIDTH = 26;
+    private static final int FACTORS_WIDTH = 40;
+
     private final BatchOutcome outcome;
     private final String stage1Device;
 
@@ -21,23 +29,39 @@ final class Summary {
     }
 
     void print(PrintWriter out) {
-        out.printf("%n%-26s %6s  %-8s  %-40s  %-14s %9s %9s%n", "number", "digits", "status", "factors", "cofactor",
-                "stage 1", "stage 2");
+        out.printf("%n%-" + NUMBER_WIDTH + "s %6s  %-8s  %-" + FACTORS_WIDTH + "s  %-14s %9s %9s  %s%n", "number", "digits",
+                "status", "factors", "cofactor", "stage 1", "stage 2", "");
+        List<String> factorizations = new ArrayList<>();
         for (CompositeResult r : outcome.results()) {
             String factors = r.factors().isEmpty() ? "-" : r.factors().stream().map(Summary::factorText)
                     .collect(Collectors.joining(" "));
+            if (factors.length() > FACTORS_WIDTH) {
+                factors = r.factors().stream().map(Summary::shortFactorText).collect(Collectors.joining(" "));
+            }
             String cofactor = r.cofactor() == null ? "-" : r.cofactor().equals(BigInteger.ONE) ? "1"
-                    : (r.cofactorPrime() ? "prime" : "composite") + " c" + r.cofactor().toString().length();
-            out.printf("%-26s %6d  %-8s  %-40s  %-14s %8.1fs %8.1fs%n", Composite.abbreviate(r.composite()),
-                    r.composite().toString().length(), r.status().wire(), factors, cofactor, r.stage1Seconds(),
-                    r.stage2Seconds());
+                    : (r.cofactorPrime() ? "p" : "c") + r.cofactor().toString().length();
+            boolean earlier = outcome.earlier().contains(r.composite());
+            String note = earlier ? "(earlier run)" : "";
+            if (r.status() == CompositeResult.Status.FAILED) {
+                note = (note + " " + r.reasonText()).strip();
+            }
+            out.printf("%-" + NUMBER_WIDTH + "s %6d  %-8s  %-" + FACTORS_WIDTH + "s  %-14s %8.1fs %8.1fs  %s%n",
+                    shown(r), r.composite().toString().length(), r.status().wire(), factors, cofactor, r.stage1Seconds(),
+                    r.stage2Seconds(), note);
+            if (!r.factors().isEmpty()) {
+                factorizations.add(factorization(r));
+            }
+        }
+        if (!factorizations.isEmpty()) {
+            out.printf("%nfactors (full digits):%n");
+            factorizations.forEach(f -> out.println("  " + f));
         }
         long failed = outcome.results().stream().filter(r -> r.status() == CompositeResult.Status.FAILED).count();
         long factors = outcome.results().stream().mapToLong(r -> r.factors().size()).sum();
         PipelineReport report = outcome.report();
         out.printf("%nnumbers done: %d of %d (%d failed%s), factors found: %d, elapsed: %s%n",
                 outcome.results().size() - failed, outcome.total(), failed,
-                outcome.earlier() > 0 ? ", " + outcome.earlier() + " from earlier runs" : "", factors,
+                outcome.earlier().isEmpty() ? "" : ", " + outcome.earlier().size() + " from earlier runs", factors,
                 PipelineProgress.formatDuration(report.elapsed().toNanos() / 1e9));
         out.printf("%s busy: %.0f%%, CPU stage-2 busy: %.0f%%%n", stage1Device, 100 * report.stage1BusyFraction(),
                 100 * report.stage2BusyFraction());
@@ -47,6 +71,10 @@ final class Summary {
                     s.accepted(), s.duplicates(), s.rejected(), s.waiting(),
                     s.waiting() > 0 ? " (sent by the next run, or now with 'ecmpipe resend')" : "");
         }
+        if (outcome.results().stream().anyMatch(r -> r.status() == CompositeResult.Status.FAILED
+                && outcome.earlier().contains(r.composite()))) {
+            out.println("numbers that failed in an earlier run are not run again: add --retry-failed to try them again");
+        }
         out.printf("results: %s%n", outcome.resultsFile());
         if (outcome.stopped()) {
             out.printf("stopped before the end: %d of %d number(s) done; run the same command again to go on%n",
@@ -55,8 +83,38 @@ final class Summary {
         out.flush();
     }
 
+    /** The number as the user wrote it when that fits, else its first and last digits. */
+    private static String shown(CompositeResult r) {
+        return r.input() != null && r.input().length() <= NUMBER_WIDTH ? r.input() : Composite.abbreviate(r.composite());
+    }
+
+    /**
+     * {@code 2^67-1 = 193707721 * 761838257287}: every factor in full, smallest first, a prime cofactor among them; a
+     * composite cofactor last, as {@code c95 (composite)}.
+     */
+    private static String factorization(CompositeResult r) {
+        java.util.TreeMap<BigInteger, String> primes = new java.util.TreeMap<>();
+        r.factors().forEach(f -> primes.put(f.factor(), factorText(f)));
+        List<String> parts = new ArrayList<>();
+        boolean compositeCofactor = r.cofactor() != null && !r.cofactor().equals(BigInteger.ONE) && !r.cofactorPrime();
+        if (r.cofactor() != null && r.cofactorPrime() && !r.cofactor().equals(BigInteger.ONE)) {
+            primes.merge(r.cofactor(), r.cofactor().toString(), (a, b) -> a);
+        }
+        parts.addAll(primes.values());
+        if (compositeCofactor) {
+            parts.add("c" + r.cofactor().toString().length() + " (composite)");
+        }
+        String left = r.input() != null ? r.input() : Composite.abbreviate(r.composite());
+        return left + " = " + String.join(" * ", parts);
+    }
+
     private static String factorText(Factor f) {
-        String s = f.factor().toString().length() <= 20 ? f.factor().toString() : "p" + f.factor().toString().length();
-        return s + (f.exponent() > 1 ? "^" + f.exponent() : "") + (f.prime() ? "" : "(c)");
+        return f.factor() + (f.exponent() > 1 ? "^" + f.exponent() : "") + (f.prime() ? "" : " (composite)");
+    }
+
+    private static String shortFactorText(Factor f) {
+        String s = f.factor().toString().length() <= 12 ? f.factor().toString()
+                : (f.prime() ? "p" : "c") + f.factor().toString().length();
+        return s + (f.exponent() > 1 ? "^" + f.exponent() : "");
     }
 }

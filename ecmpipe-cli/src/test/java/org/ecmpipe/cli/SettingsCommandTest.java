@@ -41,6 +41,17 @@ class SettingsCommandTest {
     }
 
     @Test
+    void aLocalOverrideFileBesideTheConfigWinsOverItAndLosesToTheCommandLine() throws Exception {
+        Path config = Files.writeString(dir.resolve("team.yaml"), "ecm:\n  b1: 11e3\n  curves: 8\nclient:\n  username: team\n");
+        Files.writeString(dir.resolve("team.local.yaml"), "client:\n  username: alice\n  cpu_name: box7\necm:\n  curves: 2\n");
+        assertThat(run("run", "--config", config.toString(), "--curves", "5", "--print-settings")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).containsPattern("client\\.username\\s+alice\\s+.*team\\.local\\.yaml line 2")
+                .containsPattern("client\\.cpu_name\\s+box7")
+                .containsPattern("ecm\\.b1\\s+11e3\\s+.*team\\.yaml line 2")
+                .containsPattern("ecm\\.curves\\s+5\\s+command line --curves");
+    }
+
+    @Test
     void badValuesAreUsageErrorsNamingWhereTheyWereGivenWithoutAScreenOfHelp() throws Exception {
         Path numbers = Files.writeString(dir.resolve("n.txt"), "1000000016000000063\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "100",

@@ -13,4 +13,12 @@ public interface BatchListener extends PipelineListener {
     /** A number settled before ECM (prime, or trial division finished it), already recorded. */
     default void settled(CompositeResult result) {
     }
+
+    /** A number an earlier run finished, not run again; {@code result} is its newest result. */
+    default void alreadyDone(CompositeResult result) {
+    }
+
+    /** A line stage-1 ecm printed (for curve counts in a status display; verbose logs get it anyway). */
+    default void stage1Output(String line) {
+    }
 }

@@ -13,6 +13,7 @@ import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.EcmLocator;
+import org.ecmpipe.ledger.PriorWork;
 import org.ecmpipe.ledger.ResultLedger;
 import org.ecmpipe.ledger.WorkDir;
 import org.ecmpipe.pipeline.BatchPlan;
@@ -66,6 +67,14 @@ public final class BatchRun {
      *     recorded before is intact
      */
     public BatchOutcome run(NumberSource source, BatchListener listener, boolean restart) throws IOException {
+        return run(source, listener, restart, false);
+    }
+
+    /**
+     * @param retryFailed run again the numbers an earlier run failed (otherwise they are listed as failed)
+     */
+    public BatchOutcome run(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed)
+            throws IOException {
         ChildProcesses children = scope.children();
         try (WorkDir workDir = openWorkDir(); scope) { // the children end before the journal closes
             if (restart) {
@@ -77,7 +86,7 @@ public final class BatchRun {
                         + " use the same B1 to resume, --restart to discard that work, or another --work-dir");
             });
             scope.journalIn(workDir, Thread.currentThread());
-            Map<BigInteger, CompositeResult> earlier = workDir.earlierResults();
+            Map<BigInteger, List<CompositeResult>> earlier = workDir.earlierResults();
             if (!settings.keepResidues()) {
                 workDir.removeStaleResidues();
             }
@@ -86,25 +95,26 @@ public final class BatchRun {
 
             List<Composite> todo = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
-            Map<BigInteger, CompositeResult> before = new HashMap<>();
+            Map<BigInteger, PriorWork> skipped = new HashMap<>();
+            Map<BigInteger, CompositeResult> stepUps = new HashMap<>();
             List<Composite> numbers = source.numbers();
             for (int i = 0; i < numbers.size(); i++) {
                 Composite c = numbers.get(i);
-                if (workDir.finished(c.value(), earlier)) {
-                    if (earlier.containsKey(c.value())) {
-                        before.put(c.value(), earlier.get(c.value()));
-                    }
-                } else {
-                    todo.add(c);
-                    positions.add(i + 1);
+                PriorWork prior = WorkDir.prior(c.value(), settings.b1(), retryFailed, earlier);
+                if (!prior.kind().runs()) {
+                    skipped.put(c.value(), prior);
+                    continue;
                 }
+                if (prior.kind() == PriorWork.Kind.STEP_UP) {
+                    stepUps.put(c.value(), prior.latest());
+                }
+                todo.add(c);
+                positions.add(i + 1);
             }
-            if (todo.size() < numbers.size()) {
-                log.info("{} of {} number(s) already have a result in {}: not run again", numbers.size() - todo.size(),
-                        numbers.size(), workDir.resultsFile());
-            }
+            logSkipped(skipped, stepUps.size(), settings.b1(), workDir);
+            skipped.values().forEach(p -> listener.alreadyDone(p.latest()));
             BatchPlan plan = BatchPlan.of(todo, positions, numbers.size(), new TrialDivision(TrialDivision.DEFAULT_LIMIT),
-                    settings.b1(), ecm.version(), clock);
+                    settings.b1(), ecm.version(), clock, stepUps);
             List<PlannedNumber> work = plan.ecmWork().stream().map(n -> workDir.resume(n, settings.b1())).toList();
             long reused = work.stream().filter(n -> n.reusedStage1() != null).count();
             log.info("GMP-ECM {} at {}; {} number(s) to run from {}: {} for ECM ({} with stage 1 done by an earlier run),"
@@ -129,16 +139,36 @@ public final class BatchRun {
                 }
                 Pipeline pipeline = new Pipeline(new Pipeline.Parts(producers, new Stage2Executor(ecm, children),
                         workDir.checkpoints(), ledger, n -> workDir.newResidueFile(n.position(), n.ecmInput()),
-                        ecm.version()), options(), listener, line -> ecmLog.debug("[stage 1] {}", line), clock);
+                        ecm.version()), options(), listener, line -> {
+                            ecmLog.debug("[stage 1] {}", line);
+                            listener.stage1Output(line);
+                        }, clock);
                 report = pipeline.run(work);
                 boolean stopped = Thread.interrupted() || report.interrupted();
                 scope.throwIfJournalFailed();
                 Submitter.Stats stats = Submissions.drain(submitter);
+                Map<BigInteger, CompositeResult> before = new HashMap<>();
+                skipped.forEach((n, prior) -> before.put(n, prior.latest()));
                 List<CompositeResult> all = inInputOrder(numbers, before, plan.settled(), report.results());
-                return new BatchOutcome(all, before.size(), numbers.size(), report, stopped, stats, workDir.resultsFile());
+                return new BatchOutcome(all, before.keySet(), numbers.size(), report, stopped, stats, workDir.resultsFile());
             }
         } catch (EcmException e) {
             throw new BatchSetupException(e.getMessage());
+        }
+    }
+
+    private static void logSkipped(Map<BigInteger, PriorWork> skipped, int stepUps, long b1, WorkDir workDir) {
+        Map<PriorWork.Kind, Long> byKind = new java.util.EnumMap<>(PriorWork.Kind.class);
+        skipped.values().forEach(p -> byKind.merge(p.kind(), 1L, Long::sum));
+        if (!skipped.isEmpty()) {
+            log.info("From earlier runs in {}: {} already factored, {} already run at this B1, {} failed{} (not run again)",
+                    workDir.resultsFile(), byKind.getOrDefault(PriorWork.Kind.FACTORED, 0L),
+                    byKind.getOrDefault(PriorWork.Kind.DONE_AT_THIS_B1, 0L), byKind.getOrDefault(PriorWork.Kind.FAILED, 0L),
+                    byKind.containsKey(PriorWork.Kind.FAILED) ? " (--retry-failed runs them again)" : "");
+        }
+        if (stepUps > 0) {
+            log.info("{} number(s) done at another B1 and not fully factored: this run adds B1={} work on their cofactors",
+                    stepUps, b1);
         }
     }
 

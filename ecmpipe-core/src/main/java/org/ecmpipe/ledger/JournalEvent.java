@@ -34,10 +34,11 @@ sealed interface JournalEvent {
     }
 
     /**
-     * Stage 1 of a number finished: its residues are in {@code residueFile}, whose SHA-256 is {@code sha256}.
+     * Stage 1 of a number finished: its residues are in {@code residueFile}, whose SHA-256 is {@code sha256} (null
+     * when it saved none because none were needed); {@code b1} is null in journals written before it was recorded.
      */
     record Stage1Done(Instant at, String number, String residueFile, String sha256, int curves, double seconds,
-                      List<FoundFactorEntry> factors, String ecmVersion) implements JournalEvent {
+                      List<FoundFactorEntry> factors, String ecmVersion, Long b1) implements JournalEvent {
         public Stage1Done {
             factors = List.copyOf(factors);
         }

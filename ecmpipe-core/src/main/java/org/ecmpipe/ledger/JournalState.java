@@ -41,6 +41,7 @@ final class JournalState {
                     });
             case JournalEvent.ResultWritten w -> {
                 finished.add(w.number());
+                stage1.remove(w.number()); // its residues are done with; a later run at another B1 starts afresh
                 stage2.remove(w.number());
                 if (w.submit()) {
                     toSubmit.add(w.number());
@@ -70,9 +71,7 @@ final class JournalState {
 
     /** Numbers with a finished stage 1 and no result yet. */
     Set<String> unfinishedWithStage1() {
-        Set<String> out = new HashSet<>(stage1.keySet());
-        out.removeAll(finished);
-        return out;
+        return Set.copyOf(stage1.keySet());
     }
 
     /** Numbers whose result was written to be submitted but never reached the outbox (a crash or a full disk between). */

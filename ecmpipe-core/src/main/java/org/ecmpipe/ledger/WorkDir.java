@@ -179,21 +179,39 @@ public final class WorkDir implements AutoCloseable {
     }
 
     /**
-     * The results already in the results file, by number (the results file is the source of truth: a crash between
-     * writing a result and journaling it must not give the number a second line). Lines that are not results are
-     * logged and left alone.
+     * Every result already in the results file, by number, oldest first (the results file is the source of truth:
+     * a crash between writing a result and journaling it must not run the number again). Lines that are not results
+     * are logged and left alone.
      */
-    public Map<BigInteger, CompositeResult> earlierResults() throws IOException {
+    public Map<BigInteger, List<CompositeResult>> earlierResults() throws IOException {
         ResultsFile.Contents contents = ResultsFile.read(resultsFile);
         contents.problems().forEach(p -> log.warn("{} {}: not a result line, ignored", resultsFile, p));
-        Map<BigInteger, CompositeResult> out = new LinkedHashMap<>();
-        contents.results().forEach(r -> out.putIfAbsent(r.composite(), r));
+        Map<BigInteger, List<CompositeResult>> out = new LinkedHashMap<>();
+        contents.results().forEach(r -> out.computeIfAbsent(r.composite(), k -> new ArrayList<>()).add(r));
         return out;
     }
 
-    /** Whether the number has a result: in the results file or journaled as written. */
-    public boolean finished(BigInteger number, Map<BigInteger, CompositeResult> earlier) {
-        return earlier.containsKey(number) || journal.state().finished(number.toString());
+    /**
+     * What this run does with a number, given the earlier results: nothing when it is factored or this B1 was
+     * already run on it; a step-up (work on its cofactor) when it was done at another B1; a failed number only when
+     * {@code retryFailed}.
+     */
+    public static PriorWork prior(BigInteger number, long b1, boolean retryFailed,
+                                  Map<BigInteger, List<CompositeResult>> earlier) {
+        List<CompositeResult> lines = earlier.getOrDefault(number, List.of());
+        if (lines.isEmpty()) {
+            return new PriorWork(PriorWork.Kind.NONE, null);
+        }
+        CompositeResult latest = lines.getLast();
+        // a cofactor of 1 or a prime leaves ECM nothing to work on (a composite factor found whole stays listed as such)
+        if (latest.status() == CompositeResult.Status.SKIPPED || latest.cofactorPrime()) {
+            return new PriorWork(PriorWork.Kind.FACTORED, latest);
+        }
+        if (latest.status() == CompositeResult.Status.FAILED) {
+            return new PriorWork(retryFailed ? PriorWork.Kind.RETRY : PriorWork.Kind.FAILED, latest);
+        }
+        boolean sameB1 = lines.stream().anyMatch(r -> r.status() == CompositeResult.Status.DONE && r.b1() == b1);
+        return new PriorWork(sameB1 ? PriorWork.Kind.DONE_AT_THIS_B1 : PriorWork.Kind.STEP_UP, latest);
     }
 
     /**
@@ -210,6 +228,9 @@ public final class WorkDir implements AutoCloseable {
             return number;
         }
         JournalEvent.Stage1Done d = done.get();
+        if (d.b1() != null && d.b1() != b1) {
+            return number; // residues of another B1
+        }
         Path file = Path.of(d.residueFile());
         // sha256 null: stage 1 saved no residues because it needed none (the cofactor was 1 or prime)
         if (d.sha256() != null && (!Files.exists(file) || !d.sha256().equals(sha256(file)))) {
@@ -301,12 +322,12 @@ public final class WorkDir implements AutoCloseable {
      * Results that were written to be submitted but never reached the outbox (the run died or the disk filled up
      * in between), read back from the results file.
      */
-    public List<CompositeResult> writtenNotQueued(Map<BigInteger, CompositeResult> earlier) {
+    public List<CompositeResult> writtenNotQueued(Map<BigInteger, List<CompositeResult>> earlier) {
         List<CompositeResult> out = new ArrayList<>();
         for (String n : journal.state().writtenNotQueued()) {
-            CompositeResult r = earlier.get(new BigInteger(n));
-            if (r != null) {
-                out.add(r);
+            List<CompositeResult> lines = earlier.get(new BigInteger(n));
+            if (lines != null && !lines.isEmpty()) {
+                out.add(lines.getLast());
             }
         }
         return out;
@@ -332,7 +353,7 @@ public final class WorkDir implements AutoCloseable {
             Path file = result.residueFile();
             String sha = Files.exists(file) ? sha256(file) : null;
             journal.append(new JournalEvent.Stage1Done(clock.instant(), key(number), file.toString(), sha, result.curves(),
-                    result.elapsed().toNanos() / 1e9, entries(result.factors()), result.ecmVersion()));
+                    result.elapsed().toNanos() / 1e9, entries(result.factors()), result.ecmVersion(), result.b1()));
         }
 
         @Override

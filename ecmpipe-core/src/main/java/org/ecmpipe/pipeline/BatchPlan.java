@@ -21,6 +21,9 @@ import org.ecmpipe.result.ResultBuilder;
  * @param total every number of the batch, whether planned or settled
  */
 public record BatchPlan(List<PlannedNumber> ecmWork, List<CompositeResult> settled, int total) {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchPlan.class);
+    /** From this size on a primality test takes seconds or more: say so first, so the wait is not silent. */
+    static final int SLOW_PRIMALITY_DIGITS = 2000;
 
     public BatchPlan {
         ecmWork = List.copyOf(ecmWork);
@@ -33,11 +36,30 @@ public record BatchPlan(List<PlannedNumber> ecmWork, List<CompositeResult> settl
      */
     public static BatchPlan of(List<Composite> numbers, List<Integer> positions, int total, TrialDivision trialDivision,
                                long b1, String ecmVersion, Clock clock) {
+        return of(numbers, positions, total, trialDivision, b1, ecmVersion, clock, Map.of());
+    }
+
+    /**
+     * @param earlier for numbers an earlier run took further (an ECM step-up), its newest result: ECM goes on from
+     *     its factors and cofactor instead of starting from the number
+     */
+    public static BatchPlan of(List<Composite> numbers, List<Integer> positions, int total, TrialDivision trialDivision,
+                               long b1, String ecmVersion, Clock clock, Map<BigInteger, CompositeResult> earlier) {
         List<PlannedNumber> work = new ArrayList<>();
         List<CompositeResult> settled = new ArrayList<>();
         for (int i = 0; i < numbers.size(); i++) {
             Composite c = numbers.get(i);
-            ResultBuilder result = ResultBuilder.of(c.value(), clock).bounds(b1, null).ecmVersion(ecmVersion);
+            CompositeResult before = earlier.get(c.value());
+            if (before != null && before.cofactor() != null && !before.cofactorPrime()) {
+                work.add(new PlannedNumber(positions.get(i), c, before.factors(), before.cofactor()));
+                continue;
+            }
+            ResultBuilder result = ResultBuilder.of(c.value(), clock).bounds(b1, null).ecmVersion(ecmVersion)
+                    .input(c.expression());
+            if (c.digits() >= SLOW_PRIMALITY_DIGITS) {
+                log.info("[{}/{}] checking whether the {}-digit number is prime before any ECM (this takes a while at"
+                        + " this size)", positions.get(i), total, c.digits());
+            }
             if (Primality.isPrime(c.value())) {
                 settled.add(result.prime().skipped(Reason.PRIME));
                 continue;

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    /** Tries of a stage 1 whose ecm is killed by a signal ecmpipe did not send; other failures are not retried. */
+    static final int STAGE1_TRIES = 3;
 
     private final List<Stage1Engine> producers;
     private final Stage2Executor executor;
@@ -101,6 +103,12 @@ public final class Pipeline {
                            String device) {
     }
 
+    /** An ecm that died of a signal (exit status 128 + n): something outside killed it, so another try may work. */
+    private static boolean killedBySignal(Stage1Result result) {
+        // ecmpipe's own kill at the stage-1 timeout is a SIGKILL too: that one is a hang, not worth another try
+        return result.failed() && result.exitCode() > 128 && !result.error().contains("past its timeout");
+    }
+
     /** Whether ECM still has work on the number: its cofactor, after what stage 0 and stage 1 found, is composite. */
     private static boolean needsStage2(Factorization f) {
         return !f.cofactorIsPrime();
@@ -108,7 +116,7 @@ public final class Pipeline {
 
     private static boolean needsStage2(PlannedNumber number, List<FoundFactor> stage1Factors) {
         Factorization f = new Factorization(number.composite().value());
-        number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), 0, null));
+        number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), s.stage(), s.sigma()));
         stage1Factors.forEach(x -> f.add(x.factor(), x.step(), x.sigma()));
         return needsStage2(f);
     }
@@ -202,13 +210,22 @@ public final class Pipeline {
                     long t0 = System.nanoTime();
                     Stage1Result result = null;
                     String error = null;
-                    try {
-                        result = engine.run(new Stage1Request(number.ecmInput(), options.b1(),
-                                engine.curvesFor(options.stage1Curves()), residueFiles.next(number), options.stage1Timeout()),
-                                ecmOutput);
-                        error = result.error();
-                    } catch (EcmException | IllegalStateException e) {
-                        error = e.getMessage();
+                    for (int attempt = 1; attempt <= STAGE1_TRIES && !stopping.get(); attempt++) {
+                        try {
+                            result = engine.run(new Stage1Request(number.ecmInput(), options.b1(),
+                                    engine.curvesFor(options.stage1Curves()), residueFiles.next(number),
+                                    options.stage1Timeout()), ecmOutput);
+                            error = result.error();
+                        } catch (EcmException | IllegalStateException e) {
+                            result = null;
+                            error = e.getMessage();
+                        }
+                        if (result == null || !killedBySignal(result) || attempt == STAGE1_TRIES || stopping.get()) {
+                            break;
+                        }
+                        log.warn("[{}/{}] stage-1 ecm was killed by signal {} (not by ecmpipe: the OOM killer, an"
+                                + " operator?); trying again ({} of {})", number.position(), work.size(),
+                                result.exitCode() - 128, attempt + 1, STAGE1_TRIES);
                     }
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     stage1Nanos.addAndGet(took.toNanos());
@@ -317,7 +334,7 @@ public final class Pipeline {
             PlannedNumber number = h.number();
             Instant started = clock.instant().minus(h.stage1Time());
             Factorization f = new Factorization(number.composite().value());
-            number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), 0, null));
+            number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), s.stage(), s.sigma()));
             Stage1Result s1 = h.stage1();
             if (s1 != null) {
                 s1.factors().forEach(x -> addVerified(f, x, number));
@@ -334,6 +351,7 @@ public final class Pipeline {
                     .stage1(s1 == null ? 0 : s1.curves(), h.stage1Time().toNanos() / 1e9, h.reused(), h.device())
                     .stage2(priorCurves, priorSeconds)
                     .ecmVersion(ecmVersion)
+                    .input(number.composite().expression())
                     .startedAt(started);
             if (h.error() != null) {
                 return new Finished(result.factorization(f).failed(Reason.STAGE1_FAILED, h.error()), null);

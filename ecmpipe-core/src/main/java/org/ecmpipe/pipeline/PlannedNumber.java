@@ -12,8 +12,9 @@ import org.ecmpipe.stage1.Stage1Result;
  * A number that goes through ECM, after trial division.
  *
  * @param position 1-based position in the batch (for "[3/100]" in logs)
- * @param smallFactors factors found by trial division (stage 0)
- * @param ecmInput what ECM works on: the number with its small factors divided out
+ * @param smallFactors factors known before this run's ECM: found by trial division (stage 0), or by an earlier run's
+ *     ECM when this run steps up B1
+ * @param ecmInput what ECM works on: the number with those factors divided out
  * @param reusedStage1 stage 1 done by an earlier run (its residue file checked), or null to run it
  * @param priorStage2 stage-2 curves an interrupted earlier run completed, or null
  */

@@ -18,12 +18,13 @@ import java.util.Objects;
  * @param stage2Curves curves whose stage 2 finished
  * @param stage1Reused stage 1 came from an earlier run's residues
  * @param stage1Device what ran stage 1: {@code cpu}, {@code gpu} or {@code gpu:N}; null when stage 1 did not run
+ * @param input the number as the user wrote it when that was an expression ({@code 2^67-1}), else null
  */
 public record CompositeResult(BigInteger composite, Status status, Reason reason, String reasonDetail,
                               List<Factor> factors, BigInteger cofactor, boolean cofactorPrime, long b1, BigInteger b2,
                               Integer param, int curves, int stage2Curves, double stage1Seconds, double stage2Seconds,
                               boolean stage1Reused, Instant startedAt, Instant finishedAt, String ecmVersion,
-                              String stage1Device) {
+                              String stage1Device, String input) {
 
     public enum Status {
         DONE, FAILED, SKIPPED;
@@ -44,6 +45,16 @@ public record CompositeResult(BigInteger composite, Status status, Reason reason
             throw new IllegalArgumentException("a " + status.wire() + " result " + (reason == null ? "needs" : "has no") + " reason");
         }
         factors = List.copyOf(factors);
+    }
+
+    /** Whether nothing is left to factor: the cofactor is 1 or prime and every factor is prime. */
+    public boolean fullyFactored() {
+        return cofactorPrime && factors.stream().allMatch(Factor::prime);
+    }
+
+    /** The number as the user wrote it: the expression when there was one, else its decimal digits. */
+    public String inputText() {
+        return input != null ? input : composite.toString();
     }
 
     /** The reason as users read it ("stage 1 failed: ecm exited with code 1"), or null when done. */

@@ -29,6 +29,7 @@ public final class ResultBuilder {
     private Instant finishedAt;
     private String ecmVersion;
     private String stage1Device;
+    private String input;
 
     private ResultBuilder(BigInteger composite, Clock clock) {
         this.composite = Objects.requireNonNull(composite, "composite");
@@ -95,6 +96,12 @@ public final class ResultBuilder {
         return this;
     }
 
+    /** The number as the user wrote it; kept only when it is an expression (not plain decimal digits). */
+    public ResultBuilder input(String text) {
+        this.input = text == null || text.strip().equals(composite.toString()) ? null : text.strip();
+        return this;
+    }
+
     public ResultBuilder ecmVersion(String version) {
         this.ecmVersion = version;
         return this;
@@ -126,6 +133,6 @@ public final class ResultBuilder {
         Instant finished = finishedAt != null ? finishedAt : clock.instant();
         return new CompositeResult(composite, status, reason, detail, factors, cofactor, cofactorPrime, b1, b2, param,
                 curves, stage2Curves, stage1Seconds, stage2Seconds, stage1Reused,
-                startedAt != null ? startedAt : finished, finished, ecmVersion, stage1Device);
+                startedAt != null ? startedAt : finished, finished, ecmVersion, stage1Device, input);
     }
 }

@@ -24,6 +24,9 @@ final class ResultJson {
     ObjectNode toJson(CompositeResult r) {
         ObjectNode o = mapper.createObjectNode();
         o.put("composite", r.composite().toString());
+        if (r.input() != null) {
+            o.put("input", r.input());
+        }
         o.put("status", r.status().wire());
         if (r.reason() != null) {
             o.put("reason", r.reasonText());
@@ -110,6 +113,7 @@ final class ResultJson {
                         text(o, "stage1_device", false))
                 .stage2(o.path("stage2_curves").asInt(), o.path("stage2_seconds").asDouble())
                 .ecmVersion(text(o, "ecm_version", false))
+                .input(text(o, "input", false))
                 .startedAt(instant(o, "started_at"))
                 .finishedAt(instant(o, "finished_at"));
         if (status == CompositeResult.Status.DONE) {

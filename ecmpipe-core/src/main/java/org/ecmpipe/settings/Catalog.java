@@ -31,6 +31,7 @@ public final class Catalog {
     public static final SettingSpec RESULTS = new SettingSpec("run.results", "--results", null, "WORK_DIR/results.jsonl");
     public static final SettingSpec QUEUE_DEPTH = new SettingSpec("run.queue_depth", "--queue-depth", "1", null);
     public static final SettingSpec KEEP_RESIDUES = new SettingSpec("run.keep_residues", "--keep-residues", "false", null);
+    public static final SettingSpec MAX_DIGITS = new SettingSpec("run.max_digits", "--max-digits", "10000", null);
     public static final SettingSpec SKIP_INVALID = new SettingSpec("run.skip_invalid", "--skip-invalid", "false", null);
     public static final SettingSpec ENDPOINT =
             new SettingSpec("api.endpoint", "--api-endpoint", "http://localhost:8000/api/v1", null);
@@ -44,7 +45,7 @@ public final class Catalog {
     /** The settings of {@code ecmpipe run}. */
     public static final List<SettingSpec> RUN = Stream.concat(Stream.of(ECM_PATH, B1, B2, CURVES, PARAM, GPU, GPU_DEVICE,
             GPU_CURVES, CGBN, STAGE1_WORKERS, STAGE1_TIMEOUT, STAGE2_WORKERS, CURVE_TIMEOUT, CONTINUE_AFTER_FACTOR,
-            PROGRESS_INTERVAL, NUMBERS_FILE, WORK_DIR, RESULTS, QUEUE_DEPTH, KEEP_RESIDUES, SKIP_INVALID),
+            PROGRESS_INTERVAL, NUMBERS_FILE, WORK_DIR, RESULTS, QUEUE_DEPTH, KEEP_RESIDUES, SKIP_INVALID, MAX_DIGITS),
             SUBMISSION.stream()).toList();
 
     /** The settings of {@code ecmpipe stage2}. */

@@ -112,6 +112,23 @@ public final class ConfigFile {
         return new ConfigFile(path, entries);
     }
 
+    /**
+     * This file with {@code local}'s values on top (a machine's own overrides, kept out of a shared config file).
+     */
+    public ConfigFile overlaidBy(ConfigFile local) {
+        Map<String, Entry> merged = new LinkedHashMap<>(entries);
+        merged.putAll(local.entries);
+        return new ConfigFile(local.path != null ? local.path : path, merged);
+    }
+
+    /** The local override file of a config file: {@code ecmpipe.yaml} → {@code ecmpipe.local.yaml} beside it. */
+    public static Path localOverrideOf(Path config) {
+        String name = config.getFileName().toString();
+        String base = name.endsWith(".yaml") ? name.substring(0, name.length() - 5)
+                : name.endsWith(".yml") ? name.substring(0, name.length() - 4) : name;
+        return config.resolveSibling(base + ".local.yaml");
+    }
+
     private static int line(JsonParser p) {
         return p.currentTokenLocation().getLineNr();
     }

@@ -83,7 +83,7 @@ class BatchRunTest {
         BatchOutcome again = new BatchRun(settings(work), Clock.systemUTC()).run(new NumberSource("n.txt", numbers),
                 BatchListener.NONE, false);
         assertThat(again.stopped()).isFalse();
-        assertThat(again.earlier()).isGreaterThanOrEqualTo(1);
+        assertThat(again.earlier()).isNotEmpty();
         ResultsFile.Contents contents = ResultsFile.read(work.resolve("results.jsonl"));
         assertThat(contents.problems()).isEmpty();
         assertThat(contents.results()).extracting(CompositeResult::composite)

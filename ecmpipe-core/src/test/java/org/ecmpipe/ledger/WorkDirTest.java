@@ -42,6 +42,7 @@ class WorkDirTest {
         Checkpoints c = w.checkpoints();
         c.stage1Started(planned());
         c.stage1Done(planned(), new Stage1Result(N, 11000, 2, file, List.of(), Duration.ofSeconds(3), 0, "7.0.5", null));
+        assertThat(w.resume(planned(), 50000).reusedStage1()).as("residues of another B1").isNull();
         return file;
     }
 
@@ -105,7 +106,7 @@ class WorkDirTest {
         try (WorkDir w = WorkDir.open(work, null, CLOCK)) {
             var earlier = w.earlierResults();
             assertThat(earlier).containsKey(N);
-            assertThat(w.finished(N, earlier)).isTrue();
+            assertThat(WorkDir.prior(N, 11000, false, earlier).kind()).isEqualTo(PriorWork.Kind.DONE_AT_THIS_B1);
             assertThat(w.writtenNotQueued(earlier)).containsExactly(done);
             ResultLedger.Submissions outbox = new ResultLedger.Submissions() {
                 @Override
@@ -132,8 +133,35 @@ class WorkDirTest {
         Files.createDirectories(other);
         Files.writeString(other.resolve("results.jsonl"), ResultsFile.line(done) + "\n");
         try (WorkDir w = WorkDir.open(other, null, CLOCK)) {
-            assertThat(w.finished(N, w.earlierResults())).isTrue();
+            var earlier = w.earlierResults();
+            assertThat(WorkDir.prior(N, 11000, false, earlier).kind()).isEqualTo(PriorWork.Kind.DONE_AT_THIS_B1);
+            assertThat(WorkDir.prior(N, 50000, false, earlier).kind()).isEqualTo(PriorWork.Kind.STEP_UP);
         }
+    }
+
+    @Test
+    void whatARunDoesWithANumberFollowsItsNewestResult() {
+        BigInteger p = new BigInteger("1326980445383");
+        BigInteger m = N.multiply(new BigInteger("1000000007")); // p13 * p45 * p10: after p13, a composite is left
+        org.ecmpipe.result.Factorization f = new org.ecmpipe.result.Factorization(m);
+        f.add(p, 2, null);
+        CompositeResult partly = ResultBuilder.of(m, CLOCK).factorization(f).bounds(11000, null).done();
+        CompositeResult failed = ResultBuilder.of(m, CLOCK).bounds(50000, null)
+                .failed(org.ecmpipe.result.Reason.STAGE1_FAILED, "killed by signal 9");
+        org.ecmpipe.result.Factorization whole = new org.ecmpipe.result.Factorization(N);
+        whole.add(p, 2, null);
+        CompositeResult factored = ResultBuilder.of(N, CLOCK).factorization(whole).bounds(11000, null).done();
+        CompositeResult prime = ResultBuilder.of(p, CLOCK).prime().bounds(11000, null).skipped(org.ecmpipe.result.Reason.PRIME);
+        java.util.Map<BigInteger, List<CompositeResult>> earlier = java.util.Map.of(m, List.of(partly), p, List.of(prime),
+                N, List.of(factored));
+        assertThat(WorkDir.prior(m, 11000, false, earlier).kind()).isEqualTo(PriorWork.Kind.DONE_AT_THIS_B1);
+        assertThat(WorkDir.prior(m, 50000, false, earlier)).isEqualTo(new PriorWork(PriorWork.Kind.STEP_UP, partly));
+        assertThat(WorkDir.prior(p, 50000, false, earlier).kind()).isEqualTo(PriorWork.Kind.FACTORED);
+        assertThat(WorkDir.prior(N, 50000, false, earlier).kind()).isEqualTo(PriorWork.Kind.FACTORED);
+        assertThat(WorkDir.prior(m.add(BigInteger.TWO), 11000, false, earlier).kind()).isEqualTo(PriorWork.Kind.NONE);
+        var withFailure = java.util.Map.of(m, List.of(partly, failed));
+        assertThat(WorkDir.prior(m, 50000, false, withFailure).kind()).isEqualTo(PriorWork.Kind.FAILED);
+        assertThat(WorkDir.prior(m, 50000, true, withFailure).kind()).isEqualTo(PriorWork.Kind.RETRY);
     }
 
     @Test

@@ -1,0 +1,133 @@
+package org.ecmpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ecmpipe.testing.EcmChildren;
+import org.ecmpipe.testing.FaultWrappers;
+import org.ecmpipe.testing.JsonLines;
+import org.ecmpipe.testing.PlantedNumbers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a new user does in the first week, through the real command and the real ecm: step up B1 in the same work
+ * dir, lose an ecm to a signal, read factors off the summary, pipe numbers in.
+ */
+class NewcomerTest {
+    @RegisterExtension
+    final EcmChildren ecmChildren = new EcmChildren();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void aStepUpInTheSameWorkDirWorksOnWhatIsLeftAndListsWhatIsFactored() throws Exception {
+        PlantedNumbers.Planted factored = PlantedNumbers.planted(41, 9, 25); // p9 found: cofactor p25 is prime
+        PlantedNumbers.Planted partly = PlantedNumbers.planted(42, 9, 30, 30); // p9 found: c60 left
+        Path numbers = Files.writeString(dir.resolve("n.txt"), factored.n() + "\n" + partly.n() + "\n");
+        String work = dir.resolve("w").toString();
+        String[] common = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--curves", "16", "--stage2-workers", "2",
+                "--work-dir", work, "--no-submit"};
+        assertThat(run(concat(common, "--b1", "11000"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> first = JsonLines.read(dir.resolve("w/results.jsonl"));
+        assertThat(first).hasSize(2);
+        assertThat(first.get(1).get("cofactor_prime").asBoolean()).isFalse();
+
+        // the usual step-up: same numbers, higher B1, same work dir
+        assertThat(run(concat(common, "--b1", "50000"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
+        assertThat(rows).hasSize(3);
+        JsonNode stepped = rows.get(2);
+        assertThat(stepped.get("composite").asText()).isEqualTo(partly.n().toString());
+        assertThat(stepped.get("b1").asLong()).isEqualTo(50000);
+        assertThat(stepped.get("curves").asInt()).isEqualTo(16);
+        // the factor found at B1=11000 is still listed, and the cofactor is what was left
+        assertThat(stepped.get("factors")).anySatisfy(f -> assertThat(f.get("factor").asText())
+                .isEqualTo(partly.smallest().toString()));
+        assertThat(out.toString()).contains("(earlier run)", factored.primes().get(1).toString());
+
+        // and the same step-up again: nothing to redo
+        assertThat(run(concat(common, "--b1", "50000"))).isEqualTo(ExitCodes.OK);
+        assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(3);
+        assertThat(out.toString()).contains("2 from earlier runs");
+    }
+
+    @Test
+    void anEcmKilledByASignalIsRetriedAndAFailureIsReportedByEveryRerunUntilRetried() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path killedOnce = FaultWrappers.install("ecm-stage1-killed-once", bin);
+        PlantedNumbers.Planted a = PlantedNumbers.planted(51, 30, 30);
+        Path numbers = Files.writeString(dir.resolve("n.txt"), a.n() + "\n");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", killedOnce.toString(), "--no-gpu", "--b1",
+                "11000", "--curves", "4", "--work-dir", dir.resolve("w1").toString(), "--no-submit"))
+                .as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(JsonLines.read(dir.resolve("w1/results.jsonl"))).singleElement()
+                .satisfies(r -> assertThat(r.get("status").asText()).isEqualTo("done"));
+        assertThat(Files.readString(dir.resolve("w1/ecmpipe.log"))).contains("killed by signal 9", "trying again (2 of 3)");
+
+        Path alwaysKilled = FaultWrappers.install("ecm-stage1-always-killed", bin);
+        Files.writeString(bin.resolve("KILLED_NUMBER"), a.n().toString());
+        String[] args = {"run", "--numbers-file", numbers.toString(), "--ecm", alwaysKilled.toString(), "--no-gpu", "--b1",
+                "11000", "--curves", "4", "--work-dir", dir.resolve("w2").toString(), "--no-submit"};
+        assertThat(run(args)).isEqualTo(ExitCodes.PARTIAL);
+        JsonNode failed = JsonLines.read(dir.resolve("w2/results.jsonl")).getFirst();
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.get("reason_code").asText()).isEqualTo("stage1_failed");
+        assertThat(failed.get("reason").asText()).contains("killed by signal 9");
+
+        // a re-run does not hide it: listed as failed, exit 3, and how to try again
+        assertThat(run(args)).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(out.toString()).contains("failed", "(earlier run)", "--retry-failed");
+        assertThat(JsonLines.read(dir.resolve("w2/results.jsonl"))).hasSize(1);
+
+        Files.delete(bin.resolve("KILLED_NUMBER")); // the cause went away
+        assertThat(run(concat(args, "--retry-failed"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w2/results.jsonl"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).get("status").asText()).isEqualTo("done");
+    }
+
+    @Test
+    void theSummaryShowsEveryFactorInFullTheInputAsWrittenAndWhereTheResultsAre() throws Exception {
+        PlantedNumbers.Planted big = PlantedNumbers.planted(61, 9, 22, 40); // p9 and, by luck of curves, maybe p22
+        String input = "# from stdin\n2^67-1\n" + big.n() + "\n";
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            assertThat(run("run", "--numbers-file", "-", "--no-gpu", "--b1", "11000", "--curves", "24", "--work-dir",
+                    dir.resolve("w").toString(), "--no-submit")).as(err.toString()).isEqualTo(ExitCodes.OK);
+        } finally {
+            System.setIn(stdin);
+        }
+        String summary = out.toString();
+        assertThat(summary).contains("2^67-1 = 193707721 * 761838257287");
+        assertThat(summary).contains(big.smallest().toString());
+        assertThat(summary).contains("results: " + dir.resolve("w/results.jsonl"));
+        JsonNode mersenne = JsonLines.read(dir.resolve("w/results.jsonl")).getFirst();
+        assertThat(mersenne.get("input").asText()).isEqualTo("2^67-1");
+        assertThat(new BigInteger(mersenne.get("composite").asText())).isEqualTo(BigInteger.TWO.pow(67).subtract(BigInteger.ONE));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+}

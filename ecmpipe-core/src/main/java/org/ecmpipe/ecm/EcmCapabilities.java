@@ -102,7 +102,7 @@ public record EcmCapabilities(EcmBinary ecm, boolean cgbn, List<DeviceBatch> def
                 computed = t.curves();
             }
         }
-        if (banner == null || computed == null || !banner.equals(computed) || run.exitCode() != 0) {
+        if (banner == null || computed == null || !banner.equals(computed) || new EcmExit(run.exitCode()).isError()) {
             throw new EcmException("cannot read the GPU batch size from `" + String.join(" ", command) + "` (exit code "
                     + run.exitCode() + ", banner says " + banner + " curves, timing line says " + computed
                     + (run.stderr().isEmpty() ? "" : ": " + run.stderrTail()) + ")");

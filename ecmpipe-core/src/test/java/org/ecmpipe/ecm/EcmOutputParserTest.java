@@ -50,7 +50,7 @@ class EcmOutputParserTest {
         assertThat(banner.gpuBuild()).isTrue();
         assertThat(lines.get(2)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(110000000), BigInteger.ZERO,
                 Sigma.of(3, 3000000000L), 3072));
-        assertThat(lines.get(3)).isInstanceOf(EcmLine.Other.class); // GPU: Large B1, ...
+        assertThat(lines.get(3)).isEqualTo(new EcmLine.GpuLargeB1(158705902L));
         // 7.0.5 printed sigma 3000000017 as the signed 32-bit -1294967279
         assertThat(lines.get(4)).isEqualTo(new EcmLine.GpuFactor(new BigInteger("935351532923"), 1, 17,
                 Sigma.of(3, 3000000017L)));
@@ -65,12 +65,36 @@ class EcmOutputParserTest {
         List<EcmLine> lines = parse("gpu-7.0.6-two-batches.txt");
         assertThat(lines.get(1)).isEqualTo(new EcmLine.InputNumber("(2^256+1)/1238926361552897", 62));
         assertThat(lines.get(4)).isEqualTo(new EcmLine.Run(1025, 2048));
+        assertThat(lines.get(2)).as("7.0.6 banner form sigma=3:S-E").isEqualTo(new EcmLine.Using(null,
+                BigInteger.valueOf(1000000), BigInteger.ZERO, Sigma.of(3, 12345), 1024));
         assertThat(lines.get(5)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(1000000), BigInteger.ZERO,
-                Sigma.of(3, 13369), 1024));
+                Sigma.of(3, 2868741392L), 1024));
         assertThat(lines.get(6)).isEqualTo(new EcmLine.GpuFactor(
-                new BigInteger("93461639715357977769163558199606896584051237541638188580280321"), 1, 5, Sigma.of(3, 13374)));
+                new BigInteger("93461639715357977769163558199606896584051237541638188580280321"), 1, 5,
+                Sigma.of(3, 2868741397L)));
         assertThat(lines).filteredOn(EcmLine.GpuStep1Took.class::isInstance).hasSize(2);
         assertThat(lines.getLast()).isInstanceOf(EcmLine.FoundInputNumber.class);
+    }
+
+    @Test
+    void masterVerboseCompositeFactorWithPrimeCofactor() throws IOException {
+        List<EcmLine> lines = parse("gpu-master-composite-factor-verbose.txt");
+        assertThat(lines.get(2)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(200000), BigInteger.ZERO,
+                Sigma.of(3, 3061498801L), 32));
+        assertThat(lines.subList(3, 9)).allMatch(EcmLine.Other.class::isInstance); // CGBN -v lines
+        assertThat(lines).filteredOn(EcmLine.GpuStep1Took.class::isInstance).containsExactly(new EcmLine.GpuStep1Took(32, 172, 1727));
+        assertThat(lines).contains(new EcmLine.FoundFactorKind("composite", new BigInteger("10002200057")),
+                new EcmLine.Cofactor("Prime", "100000000000000000000000000319", 30));
+    }
+
+    @Test
+    void bannerRangesMustHoldTheirCount() {
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-131 (32 curves)")).isInstanceOf(EcmLine.Using.class);
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-3:131 (32 curves)")).isInstanceOf(EcmLine.Using.class);
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-3:130 (32 curves)"))
+                .isEqualTo(new EcmLine.Unexpected("Using B1=11000, B2=0, sigma=3:100-3:130 (32 curves)",
+                        "the sigma range 100-130 does not hold 32 curves"));
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-1:131 (32 curves)")).isInstanceOf(EcmLine.Unexpected.class);
     }
 
     @Test
@@ -105,7 +129,9 @@ class EcmOutputParserTest {
     private List<EcmLine> parse(String sample) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/ecm-output/" + sample)) {
             assertThat(in).as(sample).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(parser::parse).toList();
+            // fixture headers (# lines) name the GMP-ECM source of every line
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#"))
+                    .map(parser::parse).toList();
         }
     }
 }

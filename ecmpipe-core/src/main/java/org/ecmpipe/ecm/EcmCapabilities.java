@@ -171,10 +171,12 @@ public record EcmCapabilities(EcmBinary ecm, boolean cgbn, List<DeviceBatch> def
     public List<String> notes(Integer cpuParam) {
         List<String> notes = new ArrayList<>();
         if (cpuParam != null && (cpuParam == 1 || cpuParam == 2)) {
-            notes.add("GMP-ECM 7.0.5 to current master save param-" + cpuParam + " curves without PARAM= when -param is"
-                    + " not given, and resume them as param 0 (no factor found); ecmpipe always passes -param, so its own"
-                    + " residues are not affected. Foreign residue files get PARAM=1 added by `ecmpipe stage2`.");
+            notes.add("CPU stage 1 with param " + cpuParam + ": GMP-ECM 7.0.5 to current master save such curves without"
+                    + " PARAM= when -param is not given and resume them as param 0 (no factor found); ecmpipe always"
+                    + " passes -param, so its own residues carry PARAM=" + cpuParam + ".");
         }
+        notes.add("residue files written by `ecm -save` without -param (GMP-ECM 7.0.5 to current master) lack PARAM= for"
+                + " their param-1 curves; `ecmpipe stage2` adds PARAM=1 to such lines.");
         if (ecm.gpu() && is705()) {
             notes.add("GMP-ECM " + ecm.version() + " prints sigmas >= 2^31 of `GPU: factor` lines as negative numbers"
                     + " (fixed by 88e9b327 in 7.0.6); ecmpipe corrects them.");

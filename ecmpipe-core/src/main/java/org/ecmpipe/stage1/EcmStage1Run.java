@@ -21,11 +21,16 @@ import org.ecmpipe.residue.ResidueFile;
 final class EcmStage1Run {
     private final EcmBinary ecm;
     private final ChildProcesses children;
+    /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
+    private static final int MAX_SPLITS = 16;
+
     private final EcmOutputParser parser = new EcmOutputParser();
+    private final CurveSplit curveSplit;
 
     EcmStage1Run(EcmBinary ecm, ChildProcesses children) {
         this.ecm = ecm;
         this.children = children;
+        this.curveSplit = new CurveSplit(ecm, children);
     }
 
     /** @param device the GPU it runs on (-1: ecm's default GPU), or null for the CPU */
@@ -59,10 +64,12 @@ final class EcmStage1Run {
         } else if (transcript.curves() == 0) {
             error = "ecm printed no stage-1 result (exit code " + run.exitCode() + ")";
         }
-        List<FoundFactor> factors = properFactors(request.composite(), transcript.factors());
+        List<String> warnings = new ArrayList<>();
+        List<FoundFactor> reported = error == null ? splitComposites(request, transcript.factors(), warnings)
+                : transcript.factors();
+        List<FoundFactor> factors = properFactors(request.composite(), reported);
         BigInteger cofactor = Stage1Result.cofactorOf(request.composite(), factors);
         int residues = 0;
-        List<String> warnings = new ArrayList<>();
         if (Files.exists(request.residueFile())) {
             try {
                 residues = ResidueFile.read(request.residueFile()).residues().size();
@@ -76,6 +83,40 @@ final class EcmStage1Run {
         return new Stage1Result(request.composite(), request.b1(), transcript.curves(), request.residueFile(), factors,
                 run.elapsed(), run.exitCode(), ecm.version(), error, device, residues, cofactor,
                 Primality.isPrime(cofactor), transcript.inputNumberFound(), warnings);
+    }
+
+    /**
+     * Composite factors (and a whole number found by one curve) split into smaller ones by their own curve at a
+     * smaller B1 ({@link CurveSplit}), as far as that goes; each part keeps the curve's sigma (that curve finds the
+     * part at the run's B1, inside the composite).
+     */
+    private List<FoundFactor> splitComposites(Stage1Request request, List<FoundFactor> reported, List<String> warnings) {
+        java.util.ArrayDeque<FoundFactor> todo = new java.util.ArrayDeque<>(reported);
+        List<FoundFactor> out = new ArrayList<>();
+        int attempts = 0;
+        while (!todo.isEmpty()) {
+            FoundFactor f = todo.removeFirst();
+            BigInteger v = f.factor();
+            if (f.sigma() == null || v.compareTo(BigInteger.ONE) <= 0 || Primality.isPrime(v) || attempts >= MAX_SPLITS
+                    || out.stream().anyMatch(o -> o.factor().equals(v))) {
+                out.add(f);
+                continue;
+            }
+            attempts++;
+            var split = curveSplit.split(v, f.sigma(), request.b1(), request.timeout());
+            if (split.isEmpty()) {
+                warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); running that curve"
+                        + " with smaller B1 did not split it");
+                out.add(f);
+                continue;
+            }
+            BigInteger g = split.get().factor();
+            warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); the same curve with B1="
+                    + split.get().b1() + " finds " + g + ", so it splits into " + g + " and " + v.divide(g));
+            todo.addFirst(new FoundFactor(v.divide(g), f.step(), f.sigma()));
+            todo.addFirst(new FoundFactor(g, f.step(), f.sigma()));
+        }
+        return out;
     }
 
     /** Factors that divide the number and are neither 1 nor the number itself, first report of each value only. */

@@ -102,8 +102,12 @@ class GpuStage1EngineTest {
         assertThat(result.error()).isNull();
         assertThat(result.exitCode()).as("composite factor, prime cofactor").isEqualTo(10);
         assertThat(result.curves()).as("a prime cofactor ends the run after its batch").isEqualTo(32);
-        assertThat(result.factors()).extracting(FoundFactor::factor).containsExactly(p.multiply(q));
-        assertThat(result.factors().getFirst().sigma()).isNotNull();
+        // ecm reports p*q; the engine splits it with the same curve at a smaller B1; each part's sigma reproduces it
+        assertThat(result.factors()).extracting(FoundFactor::factor).containsExactlyInAnyOrder(p, q);
+        assertThat(result.warnings()).anyMatch(w -> w.contains("composite factor " + p.multiply(q)));
+        SigmaCheck check = new SigmaCheck(ecm, ecmChildren.children());
+        assertThat(result.factors()).allSatisfy(f -> assertThat(check.check(n, 200000, f.sigma(), f.factor(),
+                Duration.ofMinutes(1))).isNull());
         assertThat(result.cofactor()).isEqualTo(r);
         assertThat(result.cofactorPrime()).isTrue();
         assertThat(result.settled()).isTrue();
@@ -113,7 +117,10 @@ class GpuStage1EngineTest {
         assertThat(result.inputNumberFound()).isFalse();
     }
 
-    /** M3: every curve finds all of N = p*q: exit code 8, save lines for N=1 (unusable), nothing split. */
+    /**
+     * M3: every curve finds all of N = p*q: exit code 8, save lines for N=1 (unusable); the engine splits N with the
+     * curve at a smaller B1, so the number is settled.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
     void wholeNumberFoundInStage1(String version) throws Exception {
@@ -126,7 +133,9 @@ class GpuStage1EngineTest {
         assertThat(result.exitCode()).isEqualTo(8);
         assertThat(result.inputNumberFound()).isTrue();
         assertThat(result.curves()).as("no batch after the whole number was found").isEqualTo(32);
-        assertThat(result.factors()).as("N itself is not a proper factor").isEmpty();
+        assertThat(result.factors()).extracting(FoundFactor::factor)
+                .containsExactlyInAnyOrder(BigInteger.valueOf(100003), BigInteger.valueOf(100019));
+        assertThat(result.settled()).isTrue();
         assertThat(result.residueFile()).exists();
         assertThat(ResidueFile.read(result.residueFile()).problems()).hasSize(32); // N=1 lines
         assertThat(result.residues()).isZero();

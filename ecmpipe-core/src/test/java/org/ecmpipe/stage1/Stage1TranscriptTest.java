@@ -8,6 +8,8 @@ import org.ecmpipe.ecm.EcmOutputParser;
 import org.ecmpipe.ecm.FoundFactor;
 import org.ecmpipe.ecm.Sigma;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class Stage1TranscriptTest {
     private final EcmOutputParser parser = new EcmOutputParser();
@@ -18,6 +20,38 @@ class Stage1TranscriptTest {
             t.accept(l, parser.parse(l));
         }
         return t;
+    }
+
+    private Stage1Transcript fixture(String name) throws java.io.IOException {
+        try (java.io.InputStream in = getClass().getResourceAsStream("/ecm-output/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return read(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#")).toArray(String[]::new));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
+    void versionFixturesAddUp(String version) throws Exception {
+        Stage1Transcript batches = fixture("gpu-" + version + "-batches-one-curve.txt");
+        assertThat(batches.problem()).isNull();
+        assertThat(batches.curves()).isEqualTo(96);
+        assertThat(batches.factors()).containsExactly(new FoundFactor(new BigInteger("100000000003"), 1, Sigma.of(3, 3538350001L)));
+
+        Stage1Transcript composite = fixture("gpu-" + version + "-composite-factor-prime-cofactor.txt");
+        assertThat(composite.problem()).isNull();
+        assertThat(composite.curves()).isEqualTo(32);
+        assertThat(composite.factors()).containsExactly(new FoundFactor(new BigInteger("10002200057"), 1, Sigma.of(3, 3061498801L)));
+
+        Stage1Transcript whole = fixture("gpu-" + version + "-whole-number.txt");
+        assertThat(whole.problem()).isNull();
+        assertThat(whole.inputNumberFound()).isTrue();
+        assertThat(whole.factors()).extracting(FoundFactor::factor).containsExactly(new BigInteger("10002200057"));
+
+        Stage1Transcript verbose = fixture("gpu-" + version + "-verbose-large-b1.txt");
+        assertThat(verbose.problem()).isNull();
+        assertThat(verbose.curves()).isEqualTo(4352);
+        assertThat(verbose.factors()).isEmpty();
     }
 
     @Test

@@ -312,8 +312,25 @@ public final class GpuEcmStandIn {
             fields = new LinkedHashMap<>(r.fields());
             x = r.x().mod(n);
         } else if (n.equals(BigInteger.ONE)) {
-            fields = new LinkedHashMap<>(Map.of("METHOD", "ECM", "PARAM", "3", "SIGMA", Long.toString(sigma), "B1",
-                    Long.toString(b1), "N", "1", "X", "0x0", "CHECKSUM", "0", "PROGRAM", "", "X0", "0x0", "Y0", "0x0"));
+            // resume.c write_resumefile_line field order; WHO and TIME as the CPU wrote them for this curve
+            fields = new LinkedHashMap<>();
+            fields.put("METHOD", "ECM");
+            fields.put("PARAM", "3");
+            fields.put("SIGMA", Long.toString(sigma));
+            fields.put("B1", Long.toString(b1));
+            fields.put("N", "1");
+            fields.put("X", "0x0");
+            fields.put("CHECKSUM", "0");
+            fields.put("PROGRAM", "");
+            fields.put("X0", "0x0");
+            fields.put("Y0", "0x0");
+            for (String tag : List.of("WHO", "TIME")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + tag + "=([^;]*);")
+                        .matcher(cpuLine == null ? "" : cpuLine);
+                if (m.find()) {
+                    fields.put(tag, m.group(1));
+                }
+            }
             x = BigInteger.ZERO;
         } else {
             throw new IllegalStateException("stand-in: the CPU saved no line for sigma 3:" + sigma + " of " + batchN

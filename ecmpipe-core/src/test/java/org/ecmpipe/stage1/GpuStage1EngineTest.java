@@ -172,6 +172,38 @@ class GpuStage1EngineTest {
         assertThat(dir.resolve("big.sav")).doesNotExist();
     }
 
+    /**
+     * A GPU whose output is self-consistent but names the wrong curve (a fault-injecting wrapper around the stand-in
+     * shifts every printed sigma by one): the factor is kept, its sigma dropped, and a warning says why. In the batch
+     * starting at sigma 3:3538349993 only curve 8 (3:3538350001) finds p12 = 100000000003 at B1=3000.
+     */
+    @Test
+    void aGpuSigmaThatDoesNotReproduceItsFactorIsDroppedWithAWarning() throws Exception {
+        Path standIn = GpuStandIn.install(dir, "7.0.6");
+        Path shifted = dir.resolve("ecm-shifted-sigmas");
+        java.nio.file.Files.writeString(shifted, """
+                #!/bin/bash
+                # FAULT-INJECTING TEST WRAPPER around the GPU stand-in: shifts every sigma it prints by one
+                set -o pipefail
+                case " $* " in
+                  *" -gpu "*) '%s' -sigma 3:3538349993 "$@" | perl -pe 's/sigma=3:(\\d+)-(\\d+)/"sigma=3:".($1+1)."-".($2+1)/e; s/\\(-sigma 3:(\\d+)\\)/"(-sigma 3:".($1+1).")"/e'; exit $? ;;
+                esac
+                exec '%s' "$@"
+                """.formatted(standIn, standIn));
+        java.nio.file.Files.setPosixFilePermissions(shifted, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        EcmBinary ecm = EcmBinary.probe(shifted, ecmChildren.children());
+        BigInteger p = new BigInteger("100000000003");
+        BigInteger n = p.multiply(new BigInteger("158770420390354651171570220101"))
+                .multiply(new BigInteger("18738782537602273074125620198362679"));
+        Stage1Result result = new GpuStage1Engine(ecm, ecmChildren.children(), null, 32, false)
+                .run(new Stage1Request(n, 3000, 32, dir.resolve("s.sav"), Duration.ofMinutes(2)), l -> { });
+
+        assertThat(result.error()).isNull();
+        assertThat(result.factors()).containsExactly(new FoundFactor(p, 1, null));
+        assertThat(result.warnings()).singleElement().asString()
+                .contains("100000000003", "3:3538350002", "does not reproduce", "does not find 100000000003");
+    }
+
     @Test
     void aSigmaThatDoesNotReproduceItsFactorIsReportedAsSuch() throws Exception {
         EcmBinary ecm = standIn("7.0.6");

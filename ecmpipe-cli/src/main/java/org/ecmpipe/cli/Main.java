@@ -28,6 +28,7 @@ public final class Main {
         cli.getSubcommands().get("run").setDefaultValueProvider(CommandSettings.defaults(Catalog.RUN));
         cli.getSubcommands().get("stage2").setDefaultValueProvider(CommandSettings.defaults(Catalog.STAGE2));
         cli.getSubcommands().get("resend").setDefaultValueProvider(CommandSettings.defaults(Catalog.RESEND));
+        cli.getSubcommands().get("doctor").setDefaultValueProvider(CommandSettings.defaults(Catalog.DOCTOR));
         // a usage error: the error and where to read more, not a screenful of help that scrolls it away
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine at = e.getCommandLine();

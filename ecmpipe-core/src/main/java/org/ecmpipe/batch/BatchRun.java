@@ -11,6 +11,7 @@ import org.ecmpipe.composite.Composite;
 import org.ecmpipe.composite.TrialDivision;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
+import org.ecmpipe.ecm.EcmCapabilities;
 import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.EcmLocator;
 import org.ecmpipe.ledger.PriorWork;
@@ -90,8 +91,9 @@ public final class BatchRun {
             if (!settings.keepResidues()) {
                 workDir.removeStaleResidues();
             }
-            EcmBinary ecm = probe(children);
-            List<Stage1Engine> producers = producers(ecm, children);
+            EcmCapabilities caps = probe(children);
+            EcmBinary ecm = caps.ecm();
+            List<Stage1Engine> producers = producers(caps, children);
 
             List<Composite> todo = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
@@ -180,23 +182,35 @@ public final class BatchRun {
         }
     }
 
-    private EcmBinary probe(ChildProcesses children) {
+    /** The ecm to use, with what it can do; refuses a CPU-only build for GPU work and known-bad GPU combinations. */
+    private EcmCapabilities probe(ChildProcesses children) {
         EcmBinary ecm = EcmBinary.probe(EcmLocator.locate(settings.ecmPath(), null), children);
-        if (settings.gpu() && !ecm.gpu()) {
-            throw new BatchSetupException(ecm.path() + " (GMP-ECM " + ecm.version() + ") is not a GPU build (configured with "
-                    + ecm.configuredWith() + "); run stage 1 on the CPU with --no-gpu, or point --ecm at a GPU build");
+        EcmCapabilities caps = EcmCapabilities.probe(ecm, children);
+        if (settings.gpu()) {
+            if (!ecm.gpu()) {
+                throw new BatchSetupException(ecm.path() + " (GMP-ECM " + ecm.version() + ") is not a GPU build (configured"
+                        + " with " + ecm.configuredWith() + "); run stage 1 on the CPU with --no-gpu, or point --ecm at a"
+                        + " GPU build");
+            }
+            String refusal = caps.gpuRefusal(settings.b1(), null, caps.passCgbnFlag(settings.cgbn()));
+            if (refusal != null) {
+                throw new BatchSetupException(refusal);
+            }
         }
-        return ecm;
+        log.info("{}", caps.summaryLine());
+        return caps;
     }
 
-    private List<Stage1Engine> producers(EcmBinary ecm, ChildProcesses children) {
+    private List<Stage1Engine> producers(EcmCapabilities caps, ChildProcesses children) {
+        EcmBinary ecm = caps.ecm();
         List<Stage1Engine> producers = new ArrayList<>();
         if (!settings.gpu()) {
             producers.add(new CpuStage1Engine(ecm, children, settings.param(), settings.stage1Workers()));
             return producers;
         }
         for (Integer device : settings.gpuDevices()) {
-            GpuStage1Engine gpu = new GpuStage1Engine(ecm, children, device, settings.gpuCurves(), settings.cgbn());
+            GpuStage1Engine gpu = new GpuStage1Engine(ecm, children, device, settings.gpuCurves(),
+                    caps.passCgbnFlag(settings.cgbn()));
             log.info("{}: {} curves per number ({} batch(es) of {})", gpu.name(), gpu.curvesFor(settings.curves()),
                     settings.curves(), gpu.curvesFor(1));
             producers.add(gpu);

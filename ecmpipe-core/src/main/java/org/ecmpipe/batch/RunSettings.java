@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.ecmpipe.ecm.GpuDevices;
 import org.ecmpipe.settings.Catalog;
 import org.ecmpipe.settings.Settings;
 import org.ecmpipe.settings.SettingsException;
@@ -20,11 +21,12 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param param the parametrization of CPU stage-1 curves (the GPU always makes param 3)
  * @param gpuDevices GPUs to run stage 1 on, one producer each; a single null for ecm's default device
  * @param gpuCurves curves per GPU batch, or null for ecm's default
+ * @param cgbn pass {@code -cgbn} (GMP-ECM 7.0.5); null: on when the build has CGBN
  * @param resultsFile the results file, or null for the work dir's own
  * @param submission where results are submitted, or null for no submission
  */
 public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int param, boolean gpu,
-                          List<Integer> gpuDevices, Integer gpuCurves, boolean cgbn, int stage1Workers,
+                          List<Integer> gpuDevices, Integer gpuCurves, Boolean cgbn, int stage1Workers,
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
                           Submission submission) {
@@ -47,7 +49,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     }
 
     public RunSettings {
-        gpuDevices = java.util.Collections.unmodifiableList(new ArrayList<>(gpuDevices));
+        gpuDevices = java.util.Collections.unmodifiableList(new ArrayList<>(gpuDevices)); // may hold null: ecm's default
     }
 
     public boolean stage2Enabled() {
@@ -75,7 +77,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
         Integer gpuCurves = s.text(Catalog.GPU_CURVES) == null ? null : s.count(Catalog.GPU_CURVES, 1);
         Submission submission = Submission.from(s);
         return new RunSettings(s.path(Catalog.ECM_PATH), b1, b2, s.count(Catalog.CURVES, 1), gpu ? 3 : param, gpu,
-                devices(s), gpuCurves, s.flag(Catalog.CGBN), stage1Workers,
+                devices(s), gpuCurves, s.text(Catalog.CGBN) == null ? null : s.flag(Catalog.CGBN), stage1Workers,
                 Duration.ofSeconds(s.number(Catalog.STAGE1_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
                 s.count(Catalog.STAGE2_WORKERS, 1),
                 Duration.ofSeconds(s.number(Catalog.CURVE_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
@@ -85,27 +87,10 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     }
 
     private static List<Integer> devices(Settings s) {
-        String text = s.text(Catalog.GPU_DEVICE);
-        List<Integer> devices = new ArrayList<>();
-        if (text == null || text.isBlank()) {
-            devices.add(null);
-            return devices;
+        try {
+            return GpuDevices.parse(s.text(Catalog.GPU_DEVICE));
+        } catch (IllegalArgumentException e) {
+            throw s.bad(Catalog.GPU_DEVICE, e.getMessage());
         }
-        for (String part : text.split(",")) {
-            int d;
-            try {
-                d = Integer.parseInt(part.strip());
-                if (d < 0) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw s.bad(Catalog.GPU_DEVICE, "'" + part.strip() + "' is not a device number (write e.g. 0 or 0,1)");
-            }
-            if (devices.contains(d)) {
-                throw s.bad(Catalog.GPU_DEVICE, "device " + d + " is listed twice");
-            }
-            devices.add(d);
-        }
-        return devices;
     }
 }

@@ -23,6 +23,15 @@ public final class EcmCommand {
     }
 
     /**
+     * One CPU stage-1 curve with a given sigma and no save file: {@code ecm -param P -sigma P:S B1 0}. It computes the
+     * same curve as a GPU curve with that sigma (param 3), so it checks which factor that curve finds.
+     */
+    public static List<String> cpuCurve(EcmBinary ecm, Sigma sigma, long b1) {
+        return List.of(ecm.path().toString(), "-param", Integer.toString(sigma.param()), "-sigma", sigma.toString(),
+                Long.toString(b1), "0");
+    }
+
+    /**
      * GPU stage 1: {@code ecm -gpu [-cgbn] [-gpudevice D] [-gpucurves N] -save FILE -c CURVES B1 0}. GPU curves are
      * always param 3. {@code -c} counts curves, rounded up by ecm to whole batches.
      *

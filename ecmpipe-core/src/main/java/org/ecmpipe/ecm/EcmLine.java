@@ -67,7 +67,21 @@ public sealed interface EcmLine {
     record GpuStep2Took(int curves, long cpuMillis) implements EcmLine {
     }
 
-    /** {@code Run 2 out of 4:} (CPU: curve 2 starts; GPU: the batch starting at curve 2). */
+    /**
+     * {@code GPU: Large B1, S = 158705902 bits = 151 MB} (CGBN, when the stage-1 exponent has 1e8 bits or more). The
+     * MB figure is bits/2^20 on 7.0.5 and bits/2^23 from 7.0.6; only the bit count is kept.
+     */
+    record GpuLargeB1(long exponentBits) implements EcmLine {
+    }
+
+    /** A line of a known kind whose content contradicts itself (e.g. a sigma range that does not hold its count). */
+    record Unexpected(String text, String problem) implements EcmLine {
+    }
+
+    /**
+     * {@code Run 2 out of 4:} (CPU: curve 2 starts; GPU: the batch starting at curve 2). {@code total} is the
+     * {@code -c} count as given, not rounded to whole batches.
+     */
     record Run(int first, int total) implements EcmLine {
     }
 

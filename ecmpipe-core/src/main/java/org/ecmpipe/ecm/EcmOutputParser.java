@@ -5,9 +5,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Recognises GMP-ECM's output lines, CPU and GPU forms alike (7.0.5 to current; see
- * {@code shared/reference/gmp-ecm.md}). Stateless and thread-safe. Factor values are parsed, never trusted:
- * callers check that they divide N.
+ * Recognises GMP-ECM's output lines, CPU and GPU forms alike, of GMP-ECM 7.0.5, 7.0.6 and master (format strings
+ * checked in their source: {@code ecm.c} print_B1_B2_poly, {@code cudawrapper.c}, {@code cgbn_stage1.cu},
+ * {@code auxi.c} process_newfactor, {@code main.c}). Stateless and thread-safe. Factor values are parsed, never
+ * trusted: callers check that they divide N.
+ *
+ * <p>Version differences handled here: the GPU banner's sigma range is {@code sigma=3:S-3:E (n curves)} on 7.0.5
+ * and {@code sigma=3:S-E (n curves)} on 7.0.6 and master (GMP-ECM commit 30b0a677); 7.0.5's CGBN kernel prints the
+ * sigma of a {@code GPU: factor} line with {@code %d}, so sigmas of 2^31 and more come out negative (fixed by
+ * 88e9b327, in 7.0.6) and are corrected here by adding 2^32.
  */
 public final class EcmOutputParser {
 
@@ -16,7 +22,8 @@ public final class EcmOutputParser {
     private static final Pattern BANNER = Pattern.compile("^GMP-ECM (\\S+) \\[configured with (.*?)\\](?: \\[(?:ECM|P-1|P\\+1)\\])?\\s*$");
     private static final Pattern INPUT = Pattern.compile("^Input number is (.+) \\((\\d+) digits\\)\\s*$");
     private static final Pattern USING = Pattern.compile(
-            "^Using B1=(\\d+)(?:-(\\d+))?, B2=(?:\\d+-)?(\\d+)(?:, polynomial [^,]+)?(?:, sigma=(\\d+):(\\d+)(?:-\\d+:\\d+ \\((\\d+) curves\\))?)?.*$");
+            "^Using B1=(\\d+)(?:-(\\d+))?, B2=(?:\\d+-)?(\\d+)(?:, polynomial [^,]+)?"
+                    + "(?:, sigma=(\\d+):(\\d+)(?:-(?:(\\d+):)?(\\d+) \\((\\d+) curves\\))?)?.*$");
     private static final Pattern STEP_TOOK = Pattern.compile("^Step ([12]) took (\\d+)ms.*$");
     private static final Pattern FACTOR_FOUND = Pattern.compile("^\\*+ Factor found in step ([12]): (\\d+)\\s*$");
     private static final Pattern FOUND_KIND = Pattern.compile("^Found (prime|probable prime|composite) factor of\\s+\\d+ digits: (\\d+)\\s*$");
@@ -27,6 +34,7 @@ public final class EcmOutputParser {
     private static final Pattern GPU_STEP1 = Pattern.compile(
             "^Computing (\\d+) Step 1 took (\\d+)ms of CPU time / (\\d+)ms of GPU time\\s*$");
     private static final Pattern GPU_STEP2 = Pattern.compile("^Computing (\\d+) Step 2 on CPU took (\\d+)ms\\s*$");
+    private static final Pattern LARGE_B1 = Pattern.compile("^GPU: Large B1, S = ([\\d,.' ]+) bits = (\\d+) MB\\s*$");
     private static final Pattern RUN = Pattern.compile("^Run (\\d+) out of (\\d+):\\s*$");
     private static final Pattern UNKNOWN_TAG = Pattern.compile("^Save file line has unknown tag: (\\S+)\\s*$");
 
@@ -40,7 +48,21 @@ public final class EcmOutputParser {
             BigInteger b1Done = m.group(2) == null ? null : first;
             BigInteger b1 = m.group(2) == null ? first : new BigInteger(m.group(2));
             Sigma sigma = m.group(4) == null ? null : new Sigma(Integer.parseInt(m.group(4)), new BigInteger(m.group(5)));
-            int curves = m.group(6) == null ? 1 : Integer.parseInt(m.group(6));
+            if (m.group(8) == null) {
+                return new EcmLine.Using(b1Done, b1, new BigInteger(m.group(3)), sigma, 1);
+            }
+            // a GPU batch: sigma=P:S-[P:]E (n curves); the range must hold exactly n curves of one parametrization
+            int curves = Integer.parseInt(m.group(8));
+            BigInteger last = new BigInteger(m.group(7));
+            String problem = null;
+            if (m.group(6) != null && Integer.parseInt(m.group(6)) != sigma.param()) {
+                problem = "the sigma range mixes parametrizations " + sigma.param() + " and " + m.group(6);
+            } else if (!last.subtract(sigma.value()).add(BigInteger.ONE).equals(BigInteger.valueOf(curves))) {
+                problem = "the sigma range " + sigma.value() + "-" + last + " does not hold " + curves + " curves";
+            }
+            if (problem != null) {
+                return new EcmLine.Unexpected(line, problem);
+            }
             return new EcmLine.Using(b1Done, b1, new BigInteger(m.group(3)), sigma, curves);
         }
         if (line.startsWith("Resuming ECM residue")) {
@@ -74,6 +96,9 @@ public final class EcmOutputParser {
         }
         if ((m = GPU_STEP2.matcher(line)).matches()) {
             return new EcmLine.GpuStep2Took(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+        if ((m = LARGE_B1.matcher(line)).matches()) {
+            return new EcmLine.GpuLargeB1(Long.parseLong(m.group(1).replaceAll("[^0-9]", "")));
         }
         if ((m = RUN.matcher(line)).matches()) {
             return new EcmLine.Run(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));

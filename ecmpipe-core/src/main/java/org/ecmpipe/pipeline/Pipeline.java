@@ -229,6 +229,9 @@ public final class Pipeline {
                     }
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     stage1Nanos.addAndGet(took.toNanos());
+                    if (result != null) {
+                        result.warnings().forEach(w -> log.warn("[{}/{}] {}", number.position(), work.size(), w));
+                    }
                     if (result != null && !result.failed()) {
                         checkResiduesSaved(number, result);
                         checkpoints.stage1Done(number, result);

@@ -18,7 +18,8 @@ public final class Catalog {
     public static final SettingSpec GPU = new SettingSpec("gpu.enabled", "--no-gpu", "true", null);
     public static final SettingSpec GPU_DEVICE = new SettingSpec("gpu.device", "--gpu-device", null, "ecm's default device");
     public static final SettingSpec GPU_CURVES = new SettingSpec("gpu.curves", "--gpu-curves", null, "ecm's default (read from ecm at start)");
-    public static final SettingSpec CGBN = new SettingSpec("gpu.cgbn", "--cgbn", "false", null);
+    public static final SettingSpec CGBN = new SettingSpec("gpu.cgbn", "--cgbn", null,
+            "on for a GMP-ECM 7.0.5 built with CGBN (later versions always use it)");
     public static final SettingSpec STAGE1_WORKERS = new SettingSpec("stage1.workers", "--stage1-workers", "1", null);
     public static final SettingSpec STAGE1_TIMEOUT = new SettingSpec("stage1.timeout", "--stage1-timeout", "604800", null);
     public static final SettingSpec STAGE2_WORKERS = new SettingSpec("stage2.workers", "--stage2-workers", "4", null);
@@ -51,6 +52,10 @@ public final class Catalog {
     /** The settings of {@code ecmpipe stage2}. */
     public static final List<SettingSpec> STAGE2 = Stream.concat(Stream.of(ECM_PATH, B2, STAGE2_WORKERS, CURVE_TIMEOUT,
             CONTINUE_AFTER_FACTOR, PROGRESS_INTERVAL, WORK_DIR, RESULTS), SUBMISSION.stream()).toList();
+
+    /** The settings of {@code ecmpipe doctor}: those of {@code run} that decide what it needs. */
+    public static final List<SettingSpec> DOCTOR = List.of(ECM_PATH, B1, PARAM, GPU, GPU_DEVICE, CGBN, ENDPOINT, SUBMIT,
+            USERNAME, CPU_NAME);
 
     /** The settings of {@code ecmpipe resend}. */
     public static final List<SettingSpec> RESEND = List.of(WORK_DIR, ENDPOINT, USERNAME, CPU_NAME);

@@ -1,6 +1,7 @@
 package org.ecmpipe.stage1;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.ecmpipe.composite.Primality;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmCommand;
@@ -91,7 +93,8 @@ public final class CpuStage1Engine implements Stage1Engine {
     }
 
     private Stage1Result runOne(Stage1Request request, Consumer<String> onLine) {
-        return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves(), request.residueFile(), request.b1()), onLine);
+        return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves(), request.residueFile(), request.b1()),
+                null, onLine);
     }
 
     /** One result from the shares: residue files joined in order, curves and factors added up. */
@@ -101,11 +104,18 @@ public final class CpuStage1Engine implements Stage1Engine {
         Duration elapsed = Duration.ZERO;
         String error = null;
         int exitCode = 0;
+        int residues = 0;
+        boolean inputNumberFound = false;
+        List<String> warnings = new ArrayList<>();
         try (OutputStream out = Files.newOutputStream(request.residueFile(), StandardOpenOption.CREATE_NEW)) {
             for (int i = 0; i < results.size(); i++) {
                 Stage1Result r = results.get(i);
                 curves += r.curves();
-                factors.addAll(r.factors());
+                r.factors().stream().filter(f -> factors.stream().noneMatch(o -> o.factor().equals(f.factor())))
+                        .forEach(factors::add);
+                residues += r.residues();
+                inputNumberFound |= r.inputNumberFound();
+                warnings.addAll(r.warnings());
                 elapsed = elapsed.compareTo(r.elapsed()) > 0 ? elapsed : r.elapsed();
                 if (r.failed() && error == null) {
                     error = r.error();
@@ -120,7 +130,11 @@ public final class CpuStage1Engine implements Stage1Engine {
         } catch (IOException e) {
             throw new EcmException("cannot join stage-1 residue files into " + request.residueFile() + ": " + e.getMessage(), e);
         }
+        // each share divided its own factors out; the shares' factors may overlap or nest, so the joined cofactor
+        // divides out only the factors that still divide it
+        BigInteger cofactor = Stage1Result.cofactorOf(request.composite(), factors);
         return new Stage1Result(request.composite(), request.b1(), curves, request.residueFile(), factors, elapsed,
-                exitCode, results.getFirst().ecmVersion(), error);
+                exitCode, results.getFirst().ecmVersion(), error, null, residues, cofactor, Primality.isPrime(cofactor),
+                inputNumberFound, warnings);
     }
 }

@@ -1,34 +1,40 @@
 package org.ecmpipe.stage1;
 
-import java.math.BigInteger;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.ecmpipe.composite.Primality;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
-import org.ecmpipe.ecm.EcmExit;
 import org.ecmpipe.ecm.EcmException;
-import org.ecmpipe.ecm.EcmLine;
+import org.ecmpipe.ecm.EcmExit;
 import org.ecmpipe.ecm.EcmOutputParser;
 import org.ecmpipe.ecm.FoundFactor;
 import org.ecmpipe.ecm.ProcessRun;
-import org.ecmpipe.ecm.Sigma;
+import org.ecmpipe.residue.ResidueFile;
 
 /** Runs one stage-1 ecm command and reads its output into a {@link Stage1Result}: shared by CPU and GPU engines. */
 final class EcmStage1Run {
     private final EcmBinary ecm;
     private final ChildProcesses children;
+    /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
+    private static final int MAX_SPLITS = 16;
+
     private final EcmOutputParser parser = new EcmOutputParser();
+    private final CurveSplit curveSplit;
 
     EcmStage1Run(EcmBinary ecm, ChildProcesses children) {
         this.ecm = ecm;
         this.children = children;
+        this.curveSplit = new CurveSplit(ecm, children);
     }
 
-    Stage1Result run(Stage1Request request, List<String> command, Consumer<String> onLine) {
+    /** @param device the GPU it runs on (-1: ecm's default GPU), or null for the CPU */
+    Stage1Result run(Stage1Request request, List<String> command, Integer device, Consumer<String> onLine) {
         if (Files.exists(request.residueFile())) {
             throw new EcmException("residue file " + request.residueFile() + " already exists: not overwriting saved work");
         }
@@ -40,9 +46,9 @@ final class EcmStage1Run {
         } catch (IOException e) {
             throw new EcmException("cannot create the directory for " + request.residueFile() + ": " + e.getMessage(), e);
         }
-        Transcript transcript = new Transcript();
+        Stage1Transcript transcript = new Stage1Transcript();
         ProcessRun run = ProcessRun.run(children, command, request.composite() + "\n", request.timeout(), line -> {
-            transcript.accept(parser.parse(line));
+            transcript.accept(line, parser.parse(line));
             onLine.accept(line);
         });
         EcmExit exit = new EcmExit(run.exitCode());
@@ -53,59 +59,76 @@ final class EcmStage1Run {
             error = "ecm exited with code " + run.exitCode() + " (" + exit.describe() + ")"
                     + (run.stderr().isEmpty() ? "" : ": " + run.stderrTail())
                     + (run.stdout().isEmpty() ? "" : "; last output: " + run.stdout().getLast());
-        } else if (transcript.curves == 0) {
+        } else if (transcript.problem() != null) {
+            error = "ecm's output does not add up: " + transcript.problem();
+        } else if (transcript.curves() == 0) {
             error = "ecm printed no stage-1 result (exit code " + run.exitCode() + ")";
         }
-        return new Stage1Result(request.composite(), request.b1(), transcript.curves, request.residueFile(),
-                transcript.factors(), run.elapsed(), run.exitCode(), ecm.version(), error);
+        List<String> warnings = new ArrayList<>();
+        List<FoundFactor> reported = error == null ? splitComposites(request, transcript.factors(), warnings)
+                : transcript.factors();
+        List<FoundFactor> factors = properFactors(request.composite(), reported);
+        BigInteger cofactor = Stage1Result.cofactorOf(request.composite(), factors);
+        int residues = 0;
+        if (Files.exists(request.residueFile())) {
+            try {
+                residues = ResidueFile.read(request.residueFile()).residues().size();
+            } catch (IOException e) {
+                error = error != null ? error : "cannot read the residues ecm saved in " + request.residueFile() + ": " + e.getMessage();
+            }
+        }
+        if (transcript.inputNumberFound()) {
+            warnings.add("ecm found the whole remaining number in stage 1 (exit code " + run.exitCode() + ")");
+        }
+        return new Stage1Result(request.composite(), request.b1(), transcript.curves(), request.residueFile(), factors,
+                run.elapsed(), run.exitCode(), ecm.version(), error, device, residues, cofactor,
+                Primality.isPrime(cofactor), transcript.inputNumberFound(), warnings);
     }
 
-    /** Follows the output: which curve is running, which curves found what. */
-    private static final class Transcript implements Consumer<EcmLine> {
-        private int curves;
-        private Sigma currentSigma;
-        private final List<EcmLine.GpuFactor> gpuHits = new ArrayList<>();
-        private final List<EcmLine.FactorFound> found = new ArrayList<>();
-        private final List<Sigma> foundSigma = new ArrayList<>();
-        private boolean gpuTimingSeen;
+    /**
+     * Composite factors (and a whole number found by one curve) split into smaller ones by their own curve at a
+     * smaller B1 ({@link CurveSplit}), as far as that goes; each part keeps the curve's sigma (that curve finds the
+     * part at the run's B1, inside the composite).
+     */
+    private List<FoundFactor> splitComposites(Stage1Request request, List<FoundFactor> reported, List<String> warnings) {
+        java.util.ArrayDeque<FoundFactor> todo = new java.util.ArrayDeque<>(reported);
+        List<FoundFactor> out = new ArrayList<>();
+        int attempts = 0;
+        while (!todo.isEmpty()) {
+            FoundFactor f = todo.removeFirst();
+            BigInteger v = f.factor();
+            if (f.sigma() == null || v.compareTo(BigInteger.ONE) <= 0 || Primality.isPrime(v) || attempts >= MAX_SPLITS
+                    || out.stream().anyMatch(o -> o.factor().equals(v))) {
+                out.add(f);
+                continue;
+            }
+            attempts++;
+            var split = curveSplit.split(v, f.sigma(), request.b1(), request.timeout());
+            if (split.isEmpty()) {
+                warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); running that curve"
+                        + " with smaller B1 did not split it");
+                out.add(f);
+                continue;
+            }
+            BigInteger g = split.get().factor();
+            warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); the same curve with B1="
+                    + split.get().b1() + " finds " + g + ", so it splits into " + g + " and " + v.divide(g));
+            todo.addFirst(new FoundFactor(v.divide(g), f.step(), f.sigma()));
+            todo.addFirst(new FoundFactor(g, f.step(), f.sigma()));
+        }
+        return out;
+    }
 
-        @Override
-        public void accept(EcmLine line) {
-            switch (line) {
-                case EcmLine.Using using -> currentSigma = using.curves() == 1 ? using.sigma() : null;
-                case EcmLine.StepTook took when took.step() == 1 && !gpuTimingSeen -> curves++;
-                case EcmLine.GpuStep1Took took -> {
-                    if (!gpuTimingSeen) {
-                        curves = 0; // GPU runs print batch timings, never per-curve "Step 1 took"
-                        gpuTimingSeen = true;
-                    }
-                    curves += took.curves();
-                }
-                case EcmLine.GpuFactor hit -> gpuHits.add(hit);
-                case EcmLine.FactorFound f -> {
-                    found.add(f);
-                    foundSigma.add(currentSigma);
-                }
-                default -> { }
+    /** Factors that divide the number and are neither 1 nor the number itself, first report of each value only. */
+    private static List<FoundFactor> properFactors(BigInteger n, List<FoundFactor> reported) {
+        List<FoundFactor> out = new ArrayList<>();
+        for (FoundFactor f : reported) {
+            BigInteger v = f.factor();
+            boolean proper = v.compareTo(BigInteger.ONE) > 0 && !v.equals(n) && n.mod(v).signum() == 0;
+            if (proper && out.stream().noneMatch(o -> o.factor().equals(v))) {
+                out.add(f);
             }
         }
-
-        List<FoundFactor> factors() {
-            List<FoundFactor> out = new ArrayList<>();
-            for (int i = 0; i < found.size(); i++) {
-                EcmLine.FactorFound f = found.get(i);
-                Sigma sigma = foundSigma.get(i);
-                if (sigma == null) {
-                    sigma = gpuHits.stream().filter(h -> divides(f.factor(), h.factor())).map(EcmLine.GpuFactor::sigma)
-                            .findFirst().orElse(null);
-                }
-                out.add(new FoundFactor(f.factor(), f.step(), sigma));
-            }
-            return out;
-        }
-
-        private static boolean divides(BigInteger d, BigInteger n) {
-            return d.signum() != 0 && n.mod(d).signum() == 0;
-        }
+        return out;
     }
 }

@@ -1,15 +1,14 @@
 package org.ecmpipe.stage1;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
+import org.ecmpipe.ecm.EcmCapabilities;
 import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.EcmException;
-import org.ecmpipe.ecm.EcmLine;
-import org.ecmpipe.ecm.EcmOutputParser;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.FoundFactor;
 
 /**
  * Stage 1 on one GPU: {@code ecm -gpu [-cgbn] [-gpudevice D] [-gpucurves N] -save FILE -c CURVES B1 0}.
@@ -26,11 +25,13 @@ public final class GpuStage1Engine implements Stage1Engine {
     private final Integer gpuCurves;
     private final boolean cgbn;
     private final EcmStage1Run runner;
+    private final SigmaCheck sigmaCheck;
     private volatile Integer batchSize;
 
     /**
      * @param device CUDA device, or null for ecm's default
      * @param gpuCurves curves per batch, or null for ecm's default
+     * @param cgbn pass {@code -cgbn} (GMP-ECM 7.0.5 with CGBN; see {@link EcmCapabilities#passCgbnFlag})
      */
     public GpuStage1Engine(EcmBinary ecm, ChildProcesses children, Integer device, Integer gpuCurves, boolean cgbn) {
         if (gpuCurves != null && gpuCurves < 1) {
@@ -42,6 +43,7 @@ public final class GpuStage1Engine implements Stage1Engine {
         this.gpuCurves = gpuCurves;
         this.cgbn = cgbn;
         this.runner = new EcmStage1Run(ecm, children);
+        this.sigmaCheck = new SigmaCheck(ecm, children);
     }
 
     @Override
@@ -77,19 +79,42 @@ public final class GpuStage1Engine implements Stage1Engine {
         if (gpuCurves != null) {
             return (gpuCurves + CURVES_BY_BLOCK - 1) / CURVES_BY_BLOCK * CURVES_BY_BLOCK;
         }
-        List<String> command = new java.util.ArrayList<>(
-                EcmCommand.gpuStage1(ecm, device, null, cgbn, 1, null, 100));
-        EcmOutputParser parser = new EcmOutputParser();
-        ProcessRun run = ProcessRun.run(children, command, "1000000016000000063\n", Duration.ofMinutes(5), l -> { });
-        return run.stdout().stream().map(parser::parse).filter(EcmLine.Using.class::isInstance)
-                .map(l -> ((EcmLine.Using) l).curves()).findFirst()
-                .orElseThrow(() -> new EcmException("cannot read the GPU batch size from " + ecm.path() + " (exit code "
-                        + run.exitCode() + (run.stderr().isEmpty() ? "" : ": " + run.stderrTail()) + ")"));
+        return new EcmCapabilities(ecm, cgbn, List.of()).defaultBatchSize(children, device, cgbn);
     }
 
+    /**
+     * Runs stage 1 on the GPU, then checks each stage-1 factor's sigma with one CPU curve ({@link SigmaCheck}). A
+     * factor whose sigma does not reproduce it is kept (it divides N: that is checked by whoever records it) but
+     * with a null sigma, and the result carries a warning saying so.
+     *
+     * @throws EcmException when GMP-ECM 7.0.5's CGBN kernel would give wrong results for this B1
+     */
     @Override
     public Stage1Result run(Stage1Request request, Consumer<String> onLine) {
-        return runner.run(request,
-                EcmCommand.gpuStage1(ecm, device, gpuCurves, cgbn, request.curves(), request.residueFile(), request.b1()), onLine);
+        if (ecm.needsCgbnFlag() && cgbn && request.b1() >= EcmCapabilities.CGBN_705_MAX_B1) {
+            throw new EcmException(new EcmCapabilities(ecm, true, List.of()).gpuRefusal(request.b1(), null, true));
+        }
+        Stage1Result result = runner.run(request,
+                EcmCommand.gpuStage1(ecm, device, gpuCurves, cgbn, request.curves(), request.residueFile(), request.b1()),
+                device == null ? -1 : device, onLine);
+        if (result.failed() || result.factors().isEmpty()) {
+            return result;
+        }
+        List<FoundFactor> checked = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(result.warnings());
+        for (FoundFactor f : result.factors()) {
+            String failure = f.sigma() == null ? "no curve was tied to it"
+                    : sigmaCheck.check(request.composite(), request.b1(), f.sigma(), f.factor(), request.timeout());
+            if (failure == null) {
+                checked.add(f);
+            } else {
+                warnings.add("GPU stage-1 factor " + f.factor() + " is kept without a sigma: the reported sigma "
+                        + f.sigma() + " does not reproduce it (" + failure + ")");
+                checked.add(new FoundFactor(f.factor(), f.step(), null));
+            }
+        }
+        return new Stage1Result(result.composite(), result.b1(), result.curves(), result.residueFile(), checked,
+                result.elapsed(), result.exitCode(), result.ecmVersion(), result.error(), result.device(),
+                result.residues(), result.cofactor(), result.cofactorPrime(), result.inputNumberFound(), warnings);
     }
 }

@@ -7,7 +7,11 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.nio.file.Path;
+import org.ecmpipe.residue.ResidueFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EcmOutputParserTest {
 
@@ -50,7 +54,7 @@ class EcmOutputParserTest {
         assertThat(banner.gpuBuild()).isTrue();
         assertThat(lines.get(2)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(110000000), BigInteger.ZERO,
                 Sigma.of(3, 3000000000L), 3072));
-        assertThat(lines.get(3)).isInstanceOf(EcmLine.Other.class); // GPU: Large B1, ...
+        assertThat(lines.get(3)).isEqualTo(new EcmLine.GpuLargeB1(158705536L));
         // 7.0.5 printed sigma 3000000017 as the signed 32-bit -1294967279
         assertThat(lines.get(4)).isEqualTo(new EcmLine.GpuFactor(new BigInteger("935351532923"), 1, 17,
                 Sigma.of(3, 3000000017L)));
@@ -65,12 +69,84 @@ class EcmOutputParserTest {
         List<EcmLine> lines = parse("gpu-7.0.6-two-batches.txt");
         assertThat(lines.get(1)).isEqualTo(new EcmLine.InputNumber("(2^256+1)/1238926361552897", 62));
         assertThat(lines.get(4)).isEqualTo(new EcmLine.Run(1025, 2048));
+        assertThat(lines.get(2)).as("7.0.6 banner form sigma=3:S-E").isEqualTo(new EcmLine.Using(null,
+                BigInteger.valueOf(1000000), BigInteger.ZERO, Sigma.of(3, 12345), 1024));
         assertThat(lines.get(5)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(1000000), BigInteger.ZERO,
-                Sigma.of(3, 13369), 1024));
+                Sigma.of(3, 2868741392L), 1024));
         assertThat(lines.get(6)).isEqualTo(new EcmLine.GpuFactor(
-                new BigInteger("93461639715357977769163558199606896584051237541638188580280321"), 1, 5, Sigma.of(3, 13374)));
+                new BigInteger("93461639715357977769163558199606896584051237541638188580280321"), 1, 5,
+                Sigma.of(3, 2868741397L)));
         assertThat(lines).filteredOn(EcmLine.GpuStep1Took.class::isInstance).hasSize(2);
         assertThat(lines.getLast()).isInstanceOf(EcmLine.FoundInputNumber.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
+    void severalBatchesAndAFactorFoundByOneCurve(String version) throws IOException {
+        List<EcmLine> lines = parse("gpu-" + version + "-batches-one-curve.txt");
+        assertThat(lines).filteredOn(EcmLine.Using.class::isInstance).extracting(l -> ((EcmLine.Using) l).curves())
+                .containsExactly(32, 32, 32);
+        assertThat(lines.get(2)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(3000), BigInteger.ZERO,
+                Sigma.of(3, 3538349993L), 32));
+        // 7.0.5 printed sigma 3538350001 as -756617295
+        assertThat(lines.get(3)).isEqualTo(new EcmLine.GpuFactor(new BigInteger("100000000003"), 1, 8, Sigma.of(3, 3538350001L)));
+        assertThat(lines).filteredOn(EcmLine.Run.class::isInstance).containsExactly(new EcmLine.Run(33, 96), new EcmLine.Run(65, 96));
+        assertThat(lines).filteredOn(EcmLine.GpuStep1Took.class::isInstance).hasSize(3);
+        assertThat(lines).noneMatch(l -> l instanceof EcmLine.Other || l instanceof EcmLine.Unexpected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
+    void compositeFactorWithPrimeCofactor(String version) throws IOException {
+        List<EcmLine> lines = parse("gpu-" + version + "-composite-factor-prime-cofactor.txt");
+        assertThat(lines.get(2)).isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(200000), BigInteger.ZERO,
+                Sigma.of(3, 3061498801L), 32));
+        assertThat(lines).filteredOn(EcmLine.GpuFactor.class::isInstance).hasSize(32)
+                .allMatch(l -> ((EcmLine.GpuFactor) l).sigma().value().longValue() == 3061498801L + ((EcmLine.GpuFactor) l).curveIndex());
+        assertThat(lines).filteredOn(EcmLine.GpuStep1Took.class::isInstance).singleElement()
+                .satisfies(l -> assertThat(((EcmLine.GpuStep1Took) l).curves()).isEqualTo(32));
+        assertThat(lines).contains(new EcmLine.FoundFactorKind("composite", new BigInteger("10002200057")),
+                new EcmLine.Cofactor("Prime", "100000000000000000000000000319", 30));
+        assertThat(lines).noneMatch(l -> l instanceof EcmLine.Other || l instanceof EcmLine.Unexpected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
+    void wholeNumberFoundAndItsN1SaveLines(String version) throws IOException {
+        List<EcmLine> lines = parse("gpu-" + version + "-whole-number.txt");
+        assertThat(lines.getLast()).isInstanceOf(EcmLine.FoundInputNumber.class);
+        assertThat(lines.get(lines.size() - 2)).isEqualTo(new EcmLine.FactorFound(1, new BigInteger("10002200057")));
+        Path sav;
+        try {
+            sav = Path.of(getClass().getResource("/ecm-output/gpu-" + version + "-whole-number.sav").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        ResidueFile.Contents contents = ResidueFile.read(sav);
+        assertThat(contents.residues()).as("N=1 lines are not residues").isEmpty();
+        assertThat(contents.problems()).hasSize(32);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
+    void verboseCgbnLinesAndLargeB1(String version) throws IOException {
+        List<EcmLine> lines = parse("gpu-" + version + "-verbose-large-b1.txt");
+        assertThat(lines).filteredOn(EcmLine.Using.class::isInstance).singleElement()
+                .isEqualTo(new EcmLine.Using(null, BigInteger.valueOf(110000000), BigInteger.ZERO, Sigma.of(3, 1234567), 4352));
+        assertThat(lines).contains(new EcmLine.GpuLargeB1(158705536L));
+        assertThat(lines).filteredOn(EcmLine.GpuStep1Took.class::isInstance).singleElement()
+                .isEqualTo(new EcmLine.GpuStep1Took(4352, 1650, 3961234));
+        assertThat(lines).noneMatch(l -> l instanceof EcmLine.Unexpected || l instanceof EcmLine.GpuFactor);
+    }
+
+    @Test
+    void bannerRangesMustHoldTheirCount() {
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-131 (32 curves)")).isInstanceOf(EcmLine.Using.class);
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-3:131 (32 curves)")).isInstanceOf(EcmLine.Using.class);
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-3:130 (32 curves)"))
+                .isEqualTo(new EcmLine.Unexpected("Using B1=11000, B2=0, sigma=3:100-3:130 (32 curves)",
+                        "the sigma range 100-130 does not hold 32 curves"));
+        assertThat(parser.parse("Using B1=11000, B2=0, sigma=3:100-1:131 (32 curves)")).isInstanceOf(EcmLine.Unexpected.class);
     }
 
     @Test
@@ -105,7 +181,9 @@ class EcmOutputParserTest {
     private List<EcmLine> parse(String sample) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/ecm-output/" + sample)) {
             assertThat(in).as(sample).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(parser::parse).toList();
+            // fixture headers (# lines) name the GMP-ECM source of every line
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#"))
+                    .map(parser::parse).toList();
         }
     }
 }

@@ -3,6 +3,7 @@ package org.ecmpipe.stage1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,58 @@ class CpuStage1EngineTest {
         assertThat(residues).hasSize(6).allSatisfy(r -> assertThat(r.param()).isEqualTo(3));
         // the factor's sigma is one of the saved curves
         assertThat(residues).extracting(Residue::curve).contains(result.factors().getFirst().sigma());
+    }
+
+    /**
+     * M2 on the real ecm: N = p*q*r, every curve finds p*q (both group orders are below B1), r is prime. ecm reports
+     * the composite factor, stops after that curve (prime cofactor) and saves nothing; the engine splits p*q with the
+     * same curve at a smaller B1.
+     */
+    @Test
+    void compositeFactorWithPrimeCofactorSettlesTheNumber() throws Exception {
+        EcmBinary ecm = ecmChildren.realEcm();
+        BigInteger pq = BigInteger.valueOf(100003).multiply(BigInteger.valueOf(100019));
+        BigInteger r = new BigInteger("100000000000000000000000000319");
+        Stage1Result result = new CpuStage1Engine(ecm, ecmChildren.children(), 3).run(
+                new Stage1Request(pq.multiply(r), 200000, 6, dir.resolve("m2.sav"), Duration.ofMinutes(2)), l -> { });
+
+        assertThat(result.error()).isNull();
+        assertThat(result.exitCode()).isEqualTo(10);
+        assertThat(result.curves()).as("ecm stops once the cofactor is prime").isEqualTo(1);
+        assertThat(result.factors()).extracting(FoundFactor::factor)
+                .containsExactlyInAnyOrder(BigInteger.valueOf(100003), BigInteger.valueOf(100019));
+        assertThat(result.factors()).allSatisfy(f -> assertThat(f.sigma()).isNotNull());
+        assertThat(result.warnings()).anyMatch(w -> w.contains("composite factor " + pq) && w.contains("splits into"));
+        assertThat(result.cofactor()).isEqualTo(r);
+        assertThat(result.cofactorPrime()).isTrue();
+        assertThat(result.settled()).isTrue();
+        assertThat(result.stage2Needed()).isFalse();
+        assertThat(result.residues()).isZero();
+        assertThat(result.device()).as("CPU").isNull();
+    }
+
+    /**
+     * M3 on the real ecm: the first curve finds all of N: exit code 8, one save line for N=1, nothing usable; the
+     * engine splits N with that curve at a smaller B1, so the number is settled.
+     */
+    @Test
+    void wholeNumberFound() throws Exception {
+        EcmBinary ecm = ecmChildren.realEcm();
+        BigInteger n = BigInteger.valueOf(100003).multiply(BigInteger.valueOf(100019));
+        Stage1Result result = new CpuStage1Engine(ecm, ecmChildren.children(), 3).run(
+                new Stage1Request(n, 200000, 4, dir.resolve("m3.sav"), Duration.ofMinutes(2)), l -> { });
+
+        assertThat(result.error()).isNull();
+        assertThat(result.exitCode()).isEqualTo(8);
+        assertThat(result.inputNumberFound()).isTrue();
+        assertThat(result.curves()).isEqualTo(1);
+        assertThat(result.factors()).extracting(FoundFactor::factor)
+                .containsExactlyInAnyOrder(BigInteger.valueOf(100003), BigInteger.valueOf(100019));
+        assertThat(Files.readString(result.residueFile())).contains("N=1;", "X=0x0;");
+        assertThat(result.residues()).isZero();
+        assertThat(result.cofactor()).isEqualTo(BigInteger.ONE);
+        assertThat(result.settled()).isTrue();
+        assertThat(result.stage2Needed()).isFalse();
     }
 
     @Test

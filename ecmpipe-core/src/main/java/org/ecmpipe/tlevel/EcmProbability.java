@@ -24,7 +24,7 @@ final class EcmProbability {
 
     static {
         for (int i = 0; i < PRIMES.length; i++) {
-            LOG_PRIMES[i] = StrictMath.log(PRIMES[i]);
+            LOG_PRIMES[i] = Math.log(PRIMES[i]);
         }
     }
 
@@ -43,7 +43,7 @@ final class EcmProbability {
 
     /** The N ecm uses for a factor of {@code digits} digits: 10^(digits - 0.5) / c(param). */
     static double modelledSize(double digits, int param) {
-        return StrictMath.pow(10., digits - .5) / smoothnessCorrection(param);
+        return Math.pow(10., digits - .5) / smoothnessCorrection(param);
     }
 
     /**
@@ -56,15 +56,15 @@ final class EcmProbability {
      * @param s Brent-Suyama polynomial: &gt; 1 x^s, &lt; -1 Dickson(|s|), else none
      */
     static double ecmprob(double b1, double b2, double n, double nr, int s) {
-        double effN = n / StrictMath.exp(EXTRA_SMOOTHNESS);
+        double effN = n / Math.exp(EXTRA_SMOOTHNESS);
         if (b1 < 2. || n <= 1.) {
             return 0.;
         }
         if (effN <= b1) {
             return 1.;
         }
-        double logB1 = StrictMath.log(b1);
-        double logx = StrictMath.log(effN);
+        double logB1 = Math.log(b1);
+        double logx = Math.log(effN);
         double alpha = logx / logB1;
         double stage1 = DickmanRho.local(alpha, effN);
         double stage2 = 0.;
@@ -73,9 +73,9 @@ final class EcmProbability {
             if (b1 < SUM_THRESHOLD) {
                 double upper = Math.min(b2, SUM_THRESHOLD);
                 stage2 += primeSum((long) b1, (long) upper, effN, logx);
-                beta = StrictMath.log(b2) / StrictMath.log(upper);
+                beta = Math.log(b2) / Math.log(upper);
             } else {
-                beta = StrictMath.log(b2) / logB1;
+                beta = Math.log(b2) / logB1;
             }
             if (beta > 1.) {
                 stage2 += mu(alpha, beta, effN, logx);
@@ -95,7 +95,7 @@ final class EcmProbability {
     /** {@code dickmanmu_sum}: sum over primes B1 &lt; p &lt;= B2 of localrho((log x - log p)/log B1, x/p) / p. */
     private static double primeSum(long b1, long b2, double x, double logx) {
         double s = 0.;
-        double invLogB1 = 1. / StrictMath.log(b1);
+        double invLogB1 = 1. / Math.log(b1);
         int from = firstPrimeIndexAbove(b1);
         for (int i = from; i < PRIMES.length && PRIMES[i] <= b2; i++) {
             s += DickmanRho.local((logx - LOG_PRIMES[i]) * invLogB1, x / PRIMES[i]) / PRIMES[i];
@@ -148,10 +148,10 @@ final class EcmProbability {
      */
     private static double brentSuyama(double b1, double b2, double x, double nr, int e, boolean dickson) {
         // the shared part of brentsuyama(B1, B2, N, nr): everything but nr
-        double logB1 = StrictMath.log(b1);
-        double alpha = StrictMath.log(x) / logB1;
-        double beta = StrictMath.log(b2) / logB1;
-        double logx = StrictMath.log(x);
+        double logB1 = Math.log(b1);
+        double alpha = Math.log(x) / logB1;
+        double beta = Math.log(b2) / logB1;
+        double logx = Math.log(x);
         int ai = (int) Math.floor((alpha - beta) * INVH);
         if (ai > SIZE) {
             ai = SIZE;
@@ -162,12 +162,12 @@ final class EcmProbability {
         double[] power = new double[points];
         for (int i = 1; i < ai; i++) {
             weight[i - 1] = DickmanRho.localGrid(i, logx) / (alpha - i * H);
-            power[i - 1] = StrictMath.pow(b1, (-alpha + i * H));
+            power[i - 1] = Math.pow(b1, (-alpha + i * H));
         }
-        double powAlpha = StrictMath.pow(b1, alpha);
+        double powAlpha = Math.pow(b1, alpha);
         double lastLocal = DickmanRho.localGrid(ai, logx);
         double lastHalfWeight = 0.5 * lastLocal / (alpha - a);
-        double lastPower = StrictMath.pow(b1, (-alpha + a));
+        double lastPower = Math.pow(b1, (-alpha + a));
         // the last sliver has no (1 - exp(...)) factor in rho.c
         double sliver = 0.5 * (alpha - beta - a) * (lastLocal / (alpha - a) + DickmanRho.local(alpha - beta, x) / beta);
 
@@ -197,10 +197,10 @@ final class EcmProbability {
             double lastHalfWeight, double lastPower, double sliver) {
         double sum = 0.;
         for (int i = 0; i < weight.length; i++) {
-            sum += weight[i] * (1 - StrictMath.exp(-n * power[i]));
+            sum += weight[i] * (1 - Math.exp(-n * power[i]));
         }
-        sum += 0.5 * (1 - StrictMath.exp(-n / powAlpha));
-        sum += lastHalfWeight * (1 - StrictMath.exp(-n * lastPower));
+        sum += 0.5 * (1 - Math.exp(-n / powAlpha));
+        sum += lastHalfWeight * (1 - Math.exp(-n * lastPower));
         sum *= H;
         sum += sliver;
         return sum;

@@ -36,7 +36,7 @@ record Stage2Plan(BigInteger printedB2, BigInteger effectiveB2, long dF, long k,
 
     /** The B2 ecm asks the planner for when none is given: trunc((11/6 * B1)^1.43). */
     static BigInteger requestedDefaultB2(long b1) {
-        return new BigDecimal(StrictMath.pow(ECM_COST * (double) b1, DEFAULT_B2_EXPONENT)).toBigInteger();
+        return new BigDecimal(Math.pow(ECM_COST * (double) b1, DEFAULT_B2_EXPONENT)).toBigInteger();
     }
 
     /**

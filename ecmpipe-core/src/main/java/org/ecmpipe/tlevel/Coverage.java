@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The chance F(d) that some work missed a factor of d digits, d = 10..100, and the t-level read from it
  * (brubsby/t-level's definition). Curves of the same kind are merged and each kind's success probability is
- * computed at most once per digit size, only where it is needed.
+ * computed at most once per digit size, only where it is needed (searches reuse them for every candidate).
  *
  * <p>Not thread-safe: one instance serves one computation (the probability memos fill as it goes).
  */
@@ -57,8 +57,11 @@ final class Coverage {
 
     /**
      * The t-level: the first d &gt;= 11 with F(d) &gt; 1/e, then linear interpolation between d - 1 and d; 0 when
-     * there is no such d (all work up to 100 digits) or F is flat there. F is non-decreasing in d (each kind's
-     * probability falls with the factor size), so the first such d is found by bisection.
+     * there is no such d (all work up to 100 digits) or F is flat there.
+     *
+     * <p>A plain scan upwards, not a bisection: GMP-ECM's probability is not monotone in the factor size where u
+     * reaches the end of its rho table (e.g. B1 = 11000, B2 = 0, param 0: p(41) = 1.1e-12 &lt; p(42) = 6.3e-12), so
+     * only the scan is the definition for every input. The small digit sizes it visits first are the cheap ones.
      */
     double tLevel() {
         double t = tLevelOrInfinity();
@@ -70,20 +73,15 @@ final class Coverage {
         if (kinds.isEmpty()) {
             return 0;
         }
-        if (miss(MAX_DIGITS) <= THRESHOLD) {
-            return Double.POSITIVE_INFINITY;
-        }
-        int lo = MIN_DIGITS + 1;
-        int hi = MAX_DIGITS;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (miss(mid) > THRESHOLD) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
+        double previous = miss(MIN_DIGITS);
+        for (int d = MIN_DIGITS + 1; d <= MAX_DIGITS; d++) {
+            double f = miss(d);
+            if (f > THRESHOLD) {
+                return interpolate(d, previous, f);
             }
+            previous = f;
         }
-        return interpolate(lo, miss(lo - 1), miss(lo));
+        return Double.POSITIVE_INFINITY;
     }
 
     /** brubsby's interpolation between whole digit sizes d - 1 and d. */

@@ -6,7 +6,8 @@ package org.ecmpipe.tlevel;
  * @param curves number of curves to run (0 when the work done already reaches the target)
  * @param b1 stage-1 bound
  * @param param GMP-ECM parametrization
- * @param tLevel the t-level of the work done plus these curves
+ * @param tLevel the t-level of the work done plus these curves; +infinity when that work reaches beyond 100 digits
+ *        (which {@link TLevel#of} reports as 0)
  */
 public record Suggestion(long curves, long b1, int param, double tLevel) {
 

@@ -97,7 +97,7 @@ public final class TLevel {
         checkTarget(target);
         Coverage base = Coverage.of(done);
         if (base.tLevelOrInfinity() >= target) {
-            return new Suggestion(0, b1, param, base.tLevel());
+            return new Suggestion(0, b1, param, base.tLevelOrInfinity());
         }
         Coverage.KindModel model = new Coverage.KindModel(WorkItem.defaultB2(1, b1, param).kind());
         long hi = 1;
@@ -116,7 +116,7 @@ public final class TLevel {
                 lo = mid;
             }
         }
-        return new Suggestion(hi, b1, param, base.plus(model, hi).tLevel());
+        return new Suggestion(hi, b1, param, base.plus(model, hi).tLevelOrInfinity());
     }
 
     /**
@@ -133,7 +133,7 @@ public final class TLevel {
         Coverage base = Coverage.of(done);
         List<Long> grid = twoDigitB1s();
         if (base.tLevelOrInfinity() >= target) {
-            return new Suggestion(0, grid.getFirst(), param, base.tLevel());
+            return new Suggestion(0, grid.getFirst(), param, base.tLevelOrInfinity());
         }
         int lo = -1; // index that does not reach (virtual)
         int hi = grid.size() - 1;
@@ -150,7 +150,7 @@ public final class TLevel {
             }
         }
         long b1 = grid.get(hi);
-        return new Suggestion(curves, b1, param, base.plus(kindModel(b1, param), curves).tLevel());
+        return new Suggestion(curves, b1, param, base.plus(kindModel(b1, param), curves).tLevelOrInfinity());
     }
 
     /**

@@ -18,6 +18,8 @@ final class Coverage {
     static final int MIN_DIGITS = 10;
     static final int MAX_DIGITS = 100;
     static final double THRESHOLD = Math.exp(-1);
+    /** A log F below this means F &lt; 1/e whatever the rounding of the rest of the sum. */
+    private static final double CERTAINLY_BELOW = -1 - 1e-9;
 
     private final List<KindWork> kinds;
 
@@ -73,15 +75,53 @@ final class Coverage {
         if (kinds.isEmpty()) {
             return 0;
         }
-        double previous = miss(MIN_DIGITS);
+        // kinds that contributed most at the last digit size come first, so that most digit sizes below the
+        // crossing are settled by one or two kinds: log F(d) only falls as kinds are added
+        int[] order = new int[kinds.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        double[] contribution = new double[order.length];
         for (int d = MIN_DIGITS + 1; d <= MAX_DIGITS; d++) {
-            double f = miss(d);
-            if (f > THRESHOLD) {
-                return interpolate(d, previous, f);
+            if (!missedAtMostThreshold(d, order, contribution)) {
+                double f = miss(d);
+                if (f > THRESHOLD) {
+                    return interpolate(d, miss(d - 1), f);
+                }
             }
-            previous = f;
         }
         return Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * Whether log F(d) is certainly below -1 (F(d) &lt; 1/e) from the first kinds in {@code order} alone; reorders
+     * the kinds it evaluated by their share, largest first.
+     */
+    private boolean missedAtMostThreshold(int d, int[] order, double[] contribution) {
+        double log = 0;
+        int evaluated = 0;
+        boolean below = false;
+        while (evaluated < order.length) {
+            int k = order[evaluated++];
+            KindWork kw = kinds.get(k);
+            contribution[k] = kw.curves * Math.log1p(-kw.model.probability(d));
+            log += contribution[k];
+            if (log < CERTAINLY_BELOW) {
+                below = true;
+                break;
+            }
+        }
+        // insertion sort of the evaluated prefix, most negative share first
+        for (int i = 1; i < evaluated; i++) {
+            int k = order[i];
+            int j = i - 1;
+            while (j >= 0 && contribution[order[j]] > contribution[k]) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = k;
+        }
+        return below;
     }
 
     /** brubsby's interpolation between whole digit sizes d - 1 and d. */

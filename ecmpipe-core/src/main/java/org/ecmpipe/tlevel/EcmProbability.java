@@ -11,9 +11,10 @@ import org.ecmpipe.composite.SmallPrimes;
  * of GMP-ECM's {@code rho.c} (7.0.5 and master d5a34f54 are identical), operation for operation, so the
  * expected-curve tables ecm prints are reproduced to the last printed digit.
  *
- * <p>Two changes, neither of which changes a result: the Brent-Suyama sum computes the weights and powers shared by
- * all residue classes once instead of once per class, and skips {@code exp} where {@code 1 - exp(-x)} is exactly 0
- * or 1 in doubles. Every term is the same expression as in C. Logarithms, powers and exponentials use {@link Math},
+ * <p>Changes for speed: the Brent-Suyama sum computes the weights and powers shared by all residue classes once
+ * instead of once per class, computes classes with equal trial counts once, skips {@code exp} where
+ * {@code 1 - exp(-x)} is exactly 0 or 1 in doubles, and takes the powers B1^y on the
+ * grid from a geometric progression rather than {@code pow}. Every other term is the same expression as in C. Logarithms, powers and exponentials use {@link Math},
  * which agrees with glibc here (see {@link DickmanRho}); the result is within 1e-15 of libecm's.
  */
 final class EcmProbability {
@@ -166,9 +167,12 @@ final class EcmProbability {
         int points = Math.max(ai - 1, 0);
         double[] weight = new double[points];
         double[] power = new double[points];
+        // pow(B1, -alpha + ih) in rho.c: here exp(y log B1) every 64 points and a geometric step in between, which is
+        // accurate to 1e-14 and many times faster
+        double step = Math.exp(H * logB1);
         for (int i = 1; i < ai; i++) {
             weight[i - 1] = DickmanRho.localGrid(i, logx) / (alpha - i * H);
-            power[i - 1] = Math.pow(b1, (-alpha + i * H));
+            power[i - 1] = (i & 63) == 1 ? Math.exp((-alpha + i * H) * logB1) : power[i - 2] * step;
         }
         double powAlpha = Math.pow(b1, alpha);
         double lastLocal = DickmanRho.localGrid(ai, logx);
@@ -181,10 +185,23 @@ final class EcmProbability {
         int f;
         if (dickson) {
             f = eulerPhi(e) / 2;
+            double[] seen = new double[e];
+            double[] term = new double[e];
+            int distinct = 0;
             for (int i = 1; i <= e / 2; i++) {
                 if (gcd(i, e) == 1) {
                     double n = nr * (gcd(i - 1, e) + gcd(i + 1, e) - 4) / 2;
-                    sum += classTerm(n, weight, power, powAlpha, lastHalfWeight, lastPower, sliver);
+                    // classes with the same count of trials have the same term; compute it once
+                    int j = 0;
+                    while (j < distinct && seen[j] != n) {
+                        j++;
+                    }
+                    if (j == distinct) {
+                        seen[j] = n;
+                        term[j] = classTerm(n, weight, power, powAlpha, lastHalfWeight, lastPower, sliver);
+                        distinct++;
+                    }
+                    sum += term[j];
                 }
             }
         } else {
@@ -208,6 +225,7 @@ final class EcmProbability {
             if (x >= 0 && x < NEGLIGIBLE) {
                 continue;
             }
+            // not the series for small x: ecm's 1 - exp(-x) cancels there, and its printed tails show it
             sum += x > SATURATED ? weight[i] : weight[i] * (1 - Math.exp(-x));
         }
         sum += 0.5 * (1 - Math.exp(-n / powAlpha));

@@ -186,12 +186,14 @@ final class Coverage {
         double probability(int digits) {
             double p = probability[digits];
             if (Double.isNaN(p)) {
-                p = probability(plan, kind.b1(), kind.param(), digits);
+                p = EcmProbability.ecmprob((double) kind.b1(), plan.printedB2AsDouble(),
+                        EcmProbability.modelledSize(digits, kind.param()), plan.nr(), plan.s(), false);
                 probability[digits] = p;
             }
             return p;
         }
 
+        /** One curve's probability exactly as ecm computes it (the memoised one above is the fast variant). */
         static double probability(Stage2Plan plan, long b1, int param, double digits) {
             return EcmProbability.ecmprob((double) b1, plan.printedB2AsDouble(),
                     EcmProbability.modelledSize(digits, param), plan.nr(), plan.s());

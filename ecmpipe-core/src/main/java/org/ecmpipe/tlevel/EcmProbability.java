@@ -22,10 +22,12 @@ final class EcmProbability {
     static final double EXTRA_SMOOTHNESS = 3.134;
     /** Below this B1 the stage-2 primes up to it are summed one by one. */
     private static final double SUM_THRESHOLD = 20000.;
-    /** Below this, exp(-x) rounds to 1.0 and 1 - exp(-x) is 0. */
+    /** Below this |x|, exp(-x) rounds to 1.0 and 1 - exp(-x) is 0. */
     private static final double NEGLIGIBLE = 0x1p-60;
     /** Above this, exp(-x) &lt; 2^-54 and 1 - exp(-x) rounds to 1.0. */
     private static final double SATURATED = 40;
+    /** Below this, 1 - exp(-x) is x(1 - x/2) to within x^3/6 (used when not reproducing ecm's rounding). */
+    private static final double SERIES = 1e-5;
     private static final int[] PRIMES = SmallPrimes.upTo((int) SUM_THRESHOLD);
     private static final double[] LOG_PRIMES = new double[PRIMES.length];
 
@@ -63,6 +65,16 @@ final class EcmProbability {
      * @param s Brent-Suyama polynomial: &gt; 1 x^s, &lt; -1 Dickson(|s|), else none
      */
     static double ecmprob(double b1, double b2, double n, double nr, int s) {
+        return ecmprob(b1, b2, n, nr, s, true);
+    }
+
+    /**
+     * {@link #ecmprob(double, double, double, double, int)}, or with {@code asEcm} false a faster variant for
+     * t-levels: where ecm computes 1 - exp(-x) for x &lt; 1e-5 (and loses digits to cancellation), it takes
+     * x(1 - x/2), which is exact to 2e-16 and needs no exp. The two differ only where that cancellation shows, far
+     * below any probability a t-level depends on (ecm prints some of those tails: Inf where the variant has 7e+28).
+     */
+    static double ecmprob(double b1, double b2, double n, double nr, int s, boolean asEcm) {
         double effN = n / Math.exp(EXTRA_SMOOTHNESS);
         if (b1 < 2. || n <= 1.) {
             return 0.;
@@ -90,10 +102,10 @@ final class EcmProbability {
         }
         double brsu = 0.;
         if (s < -1) {
-            brsu = brentSuyama(b1, b2, effN, nr, -s * 2, true);
+            brsu = brentSuyama(b1, b2, effN, nr, -s * 2, true, asEcm);
         }
         if (s > 1) {
-            brsu = brentSuyama(b1, b2, effN, nr, s * 2, false);
+            brsu = brentSuyama(b1, b2, effN, nr, s * 2, false, asEcm);
         }
         double sum = stage1 + stage2 + brsu;
         return sum > 0. ? sum : 0.;
@@ -153,7 +165,8 @@ final class EcmProbability {
      * {@code brsudickson} (dickson) or {@code brsupower}: the mean of {@code brentsuyama} over the residue classes
      * of the largest prime modulo e, each with its own count of effective random trials.
      */
-    private static double brentSuyama(double b1, double b2, double x, double nr, int e, boolean dickson) {
+    private static double brentSuyama(double b1, double b2, double x, double nr, int e, boolean dickson,
+            boolean asEcm) {
         // the shared part of brentsuyama(B1, B2, N, nr): everything but nr
         double logB1 = Math.log(b1);
         double alpha = Math.log(x) / logB1;
@@ -164,15 +177,42 @@ final class EcmProbability {
             ai = SIZE;
         }
         double a = (double) ai * H;
-        int points = Math.max(ai - 1, 0);
+        // each residue class's count of effective random trials, nr * (...) as in brsudickson / brsupower
+        double[] classes = new double[e];
+        int count = 0;
+        int f;
+        if (dickson) {
+            f = eulerPhi(e) / 2;
+            for (int i = 1; i <= e / 2; i++) {
+                if (gcd(i, e) == 1) {
+                    classes[count++] = nr * (gcd(i - 1, e) + gcd(i + 1, e) - 4) / 2;
+                }
+            }
+        } else {
+            f = eulerPhi(e);
+            for (int i = 1; i < e; i++) {
+                if (gcd(i, e) == 1) {
+                    classes[count++] = nr * (gcd(i - 1, e) - 2);
+                }
+            }
+        }
+        double maxTrials = 0;
+        for (int c = 0; c < count; c++) {
+            maxTrials = Math.max(maxTrials, Math.abs(classes[c]));
+        }
+        // grid points below first add exactly 0 for every class (|n B1^(ih - alpha)| < 2^-60, so exp rounds to 1)
+        int first = maxTrials == 0 ? ai
+                : Math.max(1, (int) Math.floor(INVH * (alpha + Math.log(NEGLIGIBLE / maxTrials) / logB1)) - 2);
+        int points = Math.max(ai - first, 0);
         double[] weight = new double[points];
         double[] power = new double[points];
         // pow(B1, -alpha + ih) in rho.c: here exp(y log B1) every 64 points and a geometric step in between, which is
         // accurate to 1e-14 and many times faster
         double step = Math.exp(H * logB1);
-        for (int i = 1; i < ai; i++) {
-            weight[i - 1] = DickmanRho.localGrid(i, logx) / (alpha - i * H);
-            power[i - 1] = (i & 63) == 1 ? Math.exp((-alpha + i * H) * logB1) : power[i - 2] * step;
+        for (int k = 0; k < points; k++) {
+            int i = first + k;
+            weight[k] = DickmanRho.localGrid(i, logx) / (alpha - i * H);
+            power[k] = (k & 63) == 0 ? Math.exp((-alpha + i * H) * logB1) : power[k - 1] * step;
         }
         double powAlpha = Math.pow(b1, alpha);
         double lastLocal = DickmanRho.localGrid(ai, logx);
@@ -182,51 +222,37 @@ final class EcmProbability {
         double sliver = 0.5 * (alpha - beta - a) * (lastLocal / (alpha - a) + DickmanRho.local(alpha - beta, x) / beta);
 
         double sum = 0;
-        int f;
-        if (dickson) {
-            f = eulerPhi(e) / 2;
-            double[] seen = new double[e];
-            double[] term = new double[e];
-            int distinct = 0;
-            for (int i = 1; i <= e / 2; i++) {
-                if (gcd(i, e) == 1) {
-                    double n = nr * (gcd(i - 1, e) + gcd(i + 1, e) - 4) / 2;
-                    // classes with the same count of trials have the same term; compute it once
-                    int j = 0;
-                    while (j < distinct && seen[j] != n) {
-                        j++;
-                    }
-                    if (j == distinct) {
-                        seen[j] = n;
-                        term[j] = classTerm(n, weight, power, powAlpha, lastHalfWeight, lastPower, sliver);
-                        distinct++;
-                    }
-                    sum += term[j];
-                }
+        double[] term = new double[count];
+        for (int c = 0; c < count; c++) {
+            // classes with the same count of trials have the same term; compute it once
+            int same = 0;
+            while (classes[same] != classes[c]) {
+                same++;
             }
-        } else {
-            f = eulerPhi(e);
-            for (int i = 1; i < e; i++) {
-                if (gcd(i, e) == 1) {
-                    sum += classTerm(nr * (gcd(i - 1, e) - 2), weight, power, powAlpha, lastHalfWeight, lastPower, sliver);
-                }
-            }
+            term[c] = same < c ? term[same]
+                    : classTerm(classes[c], weight, power, powAlpha, lastHalfWeight, lastPower, sliver, asEcm);
+            sum += term[c];
         }
         return sum / (double) f;
     }
 
     /** {@code brentsuyama} for one class, nr = n, from the precomputed shared terms. */
     private static double classTerm(double n, double[] weight, double[] power, double powAlpha,
-            double lastHalfWeight, double lastPower, double sliver) {
+            double lastHalfWeight, double lastPower, double sliver, boolean asEcm) {
         double sum = 0.;
         for (int i = 0; i < weight.length; i++) {
             double x = n * power[i];
             // the same sum without calling exp where 1 - exp(-x) is exactly 0 or exactly 1 in doubles
-            if (x >= 0 && x < NEGLIGIBLE) {
+            if (Math.abs(x) < NEGLIGIBLE) {
                 continue;
             }
-            // not the series for small x: ecm's 1 - exp(-x) cancels there, and its printed tails show it
-            sum += x > SATURATED ? weight[i] : weight[i] * (1 - Math.exp(-x));
+            if (x > SATURATED) {
+                sum += weight[i];
+            } else if (!asEcm && x >= 0 && x < SERIES) {
+                sum += weight[i] * (x * (1 - 0.5 * x));
+            } else {
+                sum += weight[i] * (1 - Math.exp(-x));
+            }
         }
         sum += 0.5 * (1 - Math.exp(-n / powAlpha));
         sum += lastHalfWeight * (1 - Math.exp(-n * lastPower));

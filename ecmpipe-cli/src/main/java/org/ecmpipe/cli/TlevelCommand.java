@@ -109,15 +109,17 @@ public final class TlevelCommand implements Callable<Integer> {
     }
 
     private List<WorkItem> parseItems() throws IOException {
-        List<String> texts = new ArrayList<>();
+        // the arguments as one text, so that "5208@11e6, 35e9" split by the shell is still one item
+        StringBuilder arguments = new StringBuilder();
         boolean stdin = items.isEmpty();
         for (String item : items) {
             if (item.equals("-")) {
                 stdin = true;
             } else {
-                texts.add(item);
+                arguments.append(item).append(' ');
             }
         }
+        List<String> texts = new ArrayList<>(List.of(arguments.toString()));
         if (stdin) {
             texts.add(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
         }
@@ -127,7 +129,11 @@ public final class TlevelCommand implements Callable<Integer> {
             for (String item : CurveStrings.split(text)) {
                 n++;
                 try {
-                    work.addAll(CurveStrings.parse(item));
+                    for (WorkItem w : CurveStrings.parse(item)) {
+                        // plans stage 2 now, so that a B2 ecm would refuse is reported with its item
+                        TLevel.curveProbability(w, 10);
+                        work.add(w);
+                    }
                 } catch (IllegalArgumentException e) {
                     throw usage("item " + n + ": " + e.getMessage());
                 }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                         + " spaces or newlines: 5208@11e6, 5208@11e6,35e9,p=3, 5208@B1=11e6,B2=35e9,param=0, or"
                         + " 5208/8192@11e6 (5208 curves with stage 2 plus 2984 with stage 1 only). No B2: GMP-ECM's"
                         + " default B2 for the B1 (NTT, numbers below 2^1920); B2 = 0: stage 1 only; param defaults to 1"
-                        + " (GPU curves are p=3). With no ITEMS, or '-', items are read from standard input."},
+                        + " (GPU curves are p=3). With no ITEMS, or '-', items are read from standard input (end it"
+                        + " with Ctrl-D at a terminal)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:printed", "2:usage error or malformed item (named in the message)"})
 public final class TlevelCommand implements Callable<Integer> {

@@ -1,27 +1,32 @@
 package org.ecmpipe.tlevel;
 
 /**
- * Curves to run to reach a t-level: {@code curves} curves at {@code b1} with ecm's default B2 and {@code param}.
+ * Curves to run to reach a t-level.
  *
- * @param curves number of curves to run (0 when the work done already reaches the target)
- * @param b1 stage-1 bound
- * @param param GMP-ECM parametrization
+ * @param work the curves to run (0 of them when the work done already reaches the target)
  * @param tLevel the t-level of the work done plus these curves; +infinity when that work reaches beyond 100 digits
  *        (which {@link TLevel#of} reports as 0)
  */
-public record Suggestion(long curves, long b1, int param, double tLevel) {
+public record Suggestion(WorkItem work, double tLevel) {
 
-    /** The suggestion as a work item (default B2, NTT). */
-    public WorkItem workItem() {
-        return WorkItem.defaultB2(curves, b1, param);
+    /** Number of curves to run. */
+    public long curves() {
+        return work.curves();
+    }
+
+    /** Their stage-1 bound. */
+    public long b1() {
+        return work.b1();
     }
 
     /**
-     * The suggestion in the curve-string syntax of brubsby/t-level: {@code curves@B1} with B1 in the short form
-     * ({@code 11e6}, {@code 3e6}, {@code 250000} stays {@code 25e4}), plus {@code ,p=P} unless the param is 1.
+     * The suggestion in brubsby/t-level's curve-string syntax: {@code curves@B1[,B2]} with B1 in the short form
+     * ({@code 11e6}, {@code 3e6}, {@code 25e4}), then {@code ,p=P} unless the param is 1. (Whether stage 2 used NTT
+     * has no place in that syntax.)
      */
     public String curveString() {
-        return curves + "@" + shortNumber(b1) + (param == 1 ? "" : ",p=" + param);
+        return work.curves() + "@" + shortNumber(work.b1()) + (work.b2() == null ? "" : "," + work.b2())
+                + (work.param() == 1 ? "" : ",p=" + work.param());
     }
 
     /** {@code 11000000} as {@code 11e6}: the digits without trailing zeros, then e and their count; small as is. */

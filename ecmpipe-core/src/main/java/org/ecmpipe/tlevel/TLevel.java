@@ -15,6 +15,10 @@ import java.util.List;
  * 1/e, interpolated linearly between whole digit sizes. "t35" thus means a 35-digit factor would have been found
  * with probability 1 - 1/e; the work 1071@1e6 (param 1) is t35.001.
  *
+ * <p>Curves that had stage 1 only (GPU residues not yet through stage 2) count as {@link WorkItem#stage1Only}; once
+ * their stage 2 has run, count them as the stage-2 item instead, not both. Record whether ecm chose B2 itself:
+ * {@code null} B2 in {@link WorkItem}, since an explicit B2 equal to the default is planned differently.
+ *
  * <p>All methods are pure functions of their arguments and safe to call from any thread.
  */
 public final class TLevel {
@@ -94,16 +98,26 @@ public final class TLevel {
      * @throws IllegalArgumentException for a target outside (0, 100) or one no number of curves reaches
      */
     public static Suggestion curvesToReach(Collection<WorkItem> done, double target, long b1, int param) {
+        return curvesToReach(done, target, WorkItem.defaultB2(1, b1, param));
+    }
+
+    /**
+     * The fewest curves like {@code curve} (its B1, B2, param and NTT; its count is ignored) that bring the work to
+     * at least {@code target}.
+     *
+     * @throws IllegalArgumentException for a target outside (0, 100) or one no number of curves reaches
+     */
+    public static Suggestion curvesToReach(Collection<WorkItem> done, double target, WorkItem curve) {
         checkTarget(target);
         Coverage base = Coverage.of(done);
         if (base.tLevelOrInfinity() >= target) {
-            return new Suggestion(0, b1, param, base.tLevelOrInfinity());
+            return new Suggestion(curve.withCurves(0), base.tLevelOrInfinity());
         }
-        Coverage.KindModel model = new Coverage.KindModel(WorkItem.defaultB2(1, b1, param).kind());
+        Coverage.KindModel model = new Coverage.KindModel(curve.kind());
         long hi = 1;
         while (base.plus(model, hi).tLevelOrInfinity() < target) {
             if (hi > Long.MAX_VALUE / 4) {
-                throw new IllegalArgumentException("no number of curves at B1=" + b1 + " reaches t" + target);
+                throw new IllegalArgumentException("no number of curves at B1=" + curve.b1() + " reaches t" + target);
             }
             hi *= 2;
         }
@@ -116,7 +130,7 @@ public final class TLevel {
                 lo = mid;
             }
         }
-        return new Suggestion(hi, b1, param, base.plus(model, hi).tLevelOrInfinity());
+        return new Suggestion(curve.withCurves(hi), base.plus(model, hi).tLevelOrInfinity());
     }
 
     /**
@@ -133,7 +147,7 @@ public final class TLevel {
         Coverage base = Coverage.of(done);
         List<Long> grid = twoDigitB1s();
         if (base.tLevelOrInfinity() >= target) {
-            return new Suggestion(0, grid.getFirst(), param, base.tLevelOrInfinity());
+            return new Suggestion(WorkItem.defaultB2(0, grid.getFirst(), param), base.tLevelOrInfinity());
         }
         int lo = -1; // index that does not reach (virtual)
         int hi = grid.size() - 1;
@@ -150,7 +164,8 @@ public final class TLevel {
             }
         }
         long b1 = grid.get(hi);
-        return new Suggestion(curves, b1, param, base.plus(kindModel(b1, param), curves).tLevelOrInfinity());
+        return new Suggestion(WorkItem.defaultB2(curves, b1, param),
+                base.plus(kindModel(b1, param), curves).tLevelOrInfinity());
     }
 
     /**

@@ -65,7 +65,7 @@ class TLevelProperties {
             @ForAll @DoubleRange(min = 15, max = 60) double target, @ForAll("ladderB1") long b1) {
         Suggestion s = TLevel.curvesToReach(done, target, b1, 3);
         List<WorkItem> with = new ArrayList<>(done);
-        with.add(s.workItem());
+        with.add(s.work());
         if (s.curves() == 0) {
             assertThat(Coverage.of(done).tLevelOrInfinity()).isGreaterThanOrEqualTo(target).isEqualTo(s.tLevel());
             return;
@@ -74,7 +74,7 @@ class TLevelProperties {
         if (Double.isFinite(s.tLevel())) {
             assertThat(ReferenceTLevel.tLevel(with)).isCloseTo(s.tLevel(), within(1e-6));
         }
-        with.set(with.size() - 1, s.workItem().withCurves(s.curves() - 1));
+        with.set(with.size() - 1, s.work().withCurves(s.curves() - 1));
         assertThat(Coverage.of(with).tLevelOrInfinity()).isLessThan(target);
     }
 

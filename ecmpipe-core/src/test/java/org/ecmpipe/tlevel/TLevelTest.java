@@ -134,10 +134,17 @@ class TLevelTest {
         List<WorkItem> done = List.of(d(1000, 1_000_000, 3));
         Suggestion more = TLevel.curvesToReach(done, 40, 3_000_000, 3);
         assertThat(more.curveString()).isEqualTo(more.curves() + "@3e6,p=3");
-        assertThat(TLevel.of(List.of(done.getFirst(), more.workItem()))).isGreaterThanOrEqualTo(40);
-        assertThat(TLevel.of(List.of(done.getFirst(), more.workItem().withCurves(more.curves() - 1)))).isLessThan(40);
+        assertThat(TLevel.of(List.of(done.getFirst(), more.work()))).isGreaterThanOrEqualTo(40);
+        assertThat(TLevel.of(List.of(done.getFirst(), more.work().withCurves(more.curves() - 1)))).isLessThan(40);
         // already there: nothing to run
         assertThat(TLevel.curvesToReach(done, 30, 3_000_000, 3).curves()).isZero();
+        // curves like a given one: an explicit B2, no NTT
+        WorkItem like = new WorkItem(0, 1_000_000, BigInteger.valueOf(20_000_000_000L), 3, false);
+        Suggestion explicit = TLevel.curvesToReach(done, 38, like);
+        assertThat(explicit.work()).isEqualTo(like.withCurves(explicit.curves()));
+        assertThat(explicit.curveString()).isEqualTo(explicit.curves() + "@1e6,20000000000,p=3");
+        assertThat(TLevel.of(List.of(done.getFirst(), explicit.work()))).isGreaterThanOrEqualTo(38);
+        assertThat(TLevel.of(List.of(done.getFirst(), like.withCurves(explicit.curves() - 1)))).isLessThan(38);
     }
 
     @Test

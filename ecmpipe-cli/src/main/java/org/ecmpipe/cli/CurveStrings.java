@@ -21,6 +21,7 @@ final class CurveStrings {
     private static final String NUMBER = "(\\d+e\\d+|\\d+)";
     private static final Pattern ITEM = Pattern.compile(NUMBER + "(?:/" + NUMBER + ")?@(?:B1=)?" + NUMBER
             + "(?:,\\s*(?:B2=)?" + NUMBER + ")?(?:,\\s*(?:(?:param|p)=)?([0-9]+))?");
+    private static final Pattern WHOLE = Pattern.compile(NUMBER);
     private static final Pattern SEPARATORS = Pattern.compile("[;\\s]+");
     private static final Pattern COMMA_SPACE = Pattern.compile(",\\s+");
 
@@ -88,6 +89,9 @@ final class CurveStrings {
     }
 
     static long longValue(String text, String what) {
+        if (!WHOLE.matcher(text).matches()) {
+            throw new IllegalArgumentException(what + " " + text + " is not a whole number like 11000000 or 11e6");
+        }
         try {
             return number(text).longValueExact();
         } catch (ArithmeticException | NumberFormatException e) {

@@ -190,7 +190,7 @@ class TlevelCommandTest {
         bad.put(List.of("-t", "100", "1@1e6"), "above 0 and below 100");
         bad.put(List.of("-t", "40", "-p", "7", "1@1e6"), "param must be 0, 1, 2 or 3");
         bad.put(List.of("-t", "40", "-c", "0", "1@1e6"), "at least 1");
-        bad.put(List.of("-t", "40", "-b", "3.5e6", "1@1e6"), "B1 3.5e6");
+        bad.put(List.of("-t", "40", "-b", "3.5e6", "1@1e6"), "B1 3.5e6 is not a whole number");
         bad.put(List.of("-t", "99", "-c", "1", "1@1e6"), "do not reach t99");
         bad.put(List.of("-t", "x", "1@1e6"), "'x' is not a double");
         bad.forEach((args, message) -> {

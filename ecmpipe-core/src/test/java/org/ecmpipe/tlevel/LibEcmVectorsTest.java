@@ -1,6 +1,7 @@
 package org.ecmpipe.tlevel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,5 +68,67 @@ class LibEcmVectorsTest {
         assertThat(rows).isEqualTo(29 * 91);
         assertThat(problems).isEmpty();
         assertThat(worst).as(worstRow).isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    /** The work item of each case of the file and libecm's probabilities for it, digits 10..100. */
+    private Map<WorkItem, double[]> cases() throws IOException {
+        Map<WorkItem, double[]> cases = new LinkedHashMap<>();
+        try (InputStream in = getClass().getResourceAsStream("/tlevel/libecm-vectors.tsv");
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            r.readLine();
+            String line;
+            while ((line = r.readLine()) != null) {
+                String[] f = line.split("\t");
+                WorkItem item = new WorkItem(1, Long.parseLong(f[0]), f[1].equals("default") ? null : new BigInteger(f[1]),
+                        Integer.parseInt(f[2]), f[3].equals("1"));
+                cases.computeIfAbsent(item, k -> new double[91])[Integer.parseInt(f[8]) - 10] = Double.parseDouble(f[9]);
+            }
+        }
+        return cases;
+    }
+
+    /** brubsby/t-level's definition over given probabilities p[item][d - 10]. */
+    private static double tLevel(List<Long> curves, List<double[]> p) {
+        double[] f = new double[91];
+        for (int d = 0; d < 91; d++) {
+            double log = 0;
+            for (int i = 0; i < p.size(); i++) {
+                log += curves.get(i) * Math.log1p(-p.get(i)[d]);
+            }
+            f[d] = Math.exp(log);
+        }
+        for (int i = 1; i < 91; i++) {
+            if (f[i] > Math.exp(-1)) {
+                double m = f[i] - f[i - 1];
+                return m == 0 ? 0 : Math.max(0, (Math.exp(-1) - (f[i] - m * (i + 10))) / m);
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void tLevelsMatchThoseFromLibEcmsProbabilities() throws IOException {
+        double worst = 0;
+        Map<WorkItem, double[]> cases = cases();
+        List<WorkItem> mixed = new ArrayList<>();
+        List<Long> mixedCurves = new ArrayList<>();
+        List<double[]> mixedP = new ArrayList<>();
+        for (Map.Entry<WorkItem, double[]> c : cases.entrySet()) {
+            for (long curves : new long[] {1, 30, 1000, 100_000, 10_000_000}) {
+                double expected = tLevel(List.of(curves), List.of(c.getValue()));
+                double got = TLevel.of(List.of(c.getKey().withCurves(curves)));
+                assertThat(got).as("%d curves like %s", curves, c.getKey()).isCloseTo(expected, within(1e-6));
+                worst = Math.max(worst, Math.abs(got - expected));
+            }
+            long curves = 1 + mixed.size() * 37L;
+            mixed.add(c.getKey().withCurves(curves));
+            mixedCurves.add(curves);
+            mixedP.add(c.getValue());
+        }
+        double expected = tLevel(mixedCurves, mixedP);
+        assertThat(TLevel.of(mixed)).isCloseTo(expected, within(1e-6));
+        worst = Math.max(worst, Math.abs(TLevel.of(mixed) - expected));
+        System.out.printf("t-levels against libecm's probabilities: %d work lists, largest difference %.3g digits%n",
+                cases.size() * 5 + 1, worst);
     }
 }

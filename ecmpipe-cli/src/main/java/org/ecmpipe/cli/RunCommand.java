@@ -51,6 +51,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "P", description = "Parametrization of CPU stage-1 curves (0-3; the GPU"
             + " makes param 3 only). Default: ${DEFAULT-VALUE}.")
     String param;
+    @Option(names = "--target-t", paramLabel = "T", description = "Run rounds of curves until each number's t-level"
+            + " reaches T (e.g. 35); B1 from the usual ladder unless --b1 is given, curves to the next level unless"
+            + " --curves is given.")
+    String targetT;
     @Option(names = "--gpu-device", paramLabel = "N[,N...]",
             description = "GPU(s) to use; a comma list runs one stage-1 producer per GPU. Default: ecm's default.")
     String gpuDevice;

@@ -29,8 +29,8 @@ final class Summary {
     }
 
     void print(PrintWriter out) {
-        out.printf("%n%-" + NUMBER_WIDTH + "s %6s  %-8s  %-" + FACTORS_WIDTH + "s  %-14s %9s %9s  %s%n", "number", "digits",
-                "status", "factors", "cofactor", "stage 1", "stage 2", "");
+        out.printf("%n%-" + NUMBER_WIDTH + "s %6s  %-8s  %-" + FACTORS_WIDTH + "s  %-8s %7s %9s %9s  %s%n", "number", "digits",
+                "status", "factors", "cofactor", "t-level", "stage 1", "stage 2", "");
         List<String> factorizations = new ArrayList<>();
         for (CompositeResult r : outcome.results()) {
             String factors = r.factors().isEmpty() ? "-" : r.factors().stream().map(Summary::factorText)
@@ -45,9 +45,10 @@ final class Summary {
             if (r.status() == CompositeResult.Status.FAILED) {
                 note = (note + " " + r.reasonText()).strip();
             }
-            out.printf("%-" + NUMBER_WIDTH + "s %6d  %-8s  %-" + FACTORS_WIDTH + "s  %-14s %8.1fs %8.1fs  %s%n",
-                    shown(r), r.composite().toString().length(), r.status().wire(), factors, cofactor, r.stage1Seconds(),
-                    r.stage2Seconds(), note);
+            String tLevel = r.tLevel() == null ? "-" : String.format("t%.2f", r.tLevel());
+            out.printf("%-" + NUMBER_WIDTH + "s %6d  %-8s  %-" + FACTORS_WIDTH + "s  %-8s %7s %8.1fs %8.1fs  %s%n",
+                    shown(r), r.composite().toString().length(), r.status().wire(), factors, cofactor, tLevel,
+                    r.stage1Seconds(), r.stage2Seconds(), note);
             if (!r.factors().isEmpty()) {
                 factorizations.add(factorization(r));
             }

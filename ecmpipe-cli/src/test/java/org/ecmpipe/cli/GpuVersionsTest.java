@@ -43,7 +43,7 @@ class GpuVersionsTest {
     void everyVersionRecords96CurvesAndTrueSigmasAndSettlesInStage1(String version) throws Exception {
         Path standIn = GpuStandIn.install(dir.resolve("bin"), version);
         PlantedNumbers.Planted nothingSmall = PlantedNumbers.planted(91, 30, 30); // stage 2 runs, finds nothing
-        PlantedNumbers.Planted small = PlantedNumbers.planted(92, 6, 25, 27); // p6 found by stage-1 curves
+        PlantedNumbers.Planted small = PlantedNumbers.planted(92, 6, 35, 40); // p6 found by stage-1 curves; nothing else can be
         BigInteger pq = new BigInteger("1000003").multiply(new BigInteger("1000033")); // found together: composite factor
         BigInteger r = PlantedNumbers.prime(new java.util.Random(93), 30);
         Path numbers = Files.writeString(dir.resolve("n.txt"), nothingSmall.n() + "\n" + small.n() + "\n"

@@ -127,6 +127,28 @@ class NewcomerTest {
         assertThat(new BigInteger(mersenne.get("composite").asText())).isEqualTo(BigInteger.TWO.pow(67).subtract(BigInteger.ONE));
     }
 
+    @Test
+    void aTargetTLevelRunsRoundsUntilEveryNumberReachesItAndARerunSaysSo() throws Exception {
+        PlantedNumbers.Planted hard = PlantedNumbers.planted(71, 30, 30); // nothing below t25 to find
+        Path numbers = Files.writeString(dir.resolve("n.txt"), hard.n() + "\n");
+        String[] args = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "22", "--stage2-workers",
+                "2", "--work-dir", dir.resolve("w").toString(), "--no-submit"};
+        assertThat(run(args)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(2); // a round at the t20 rung, then one at the t25 rung
+        assertThat(rows.get(0).get("b1").asLong()).isEqualTo(11000);
+        assertThat(rows.getLast().get("b1").asLong()).isEqualTo(50000);
+        java.util.List<org.ecmpipe.tlevel.WorkItem> work = new java.util.ArrayList<>();
+        org.ecmpipe.result.ResultsFile.read(dir.resolve("w/results.jsonl")).results().forEach(r -> work.addAll(r.work()));
+        assertThat(org.ecmpipe.tlevel.TLevel.of(work)).isGreaterThanOrEqualTo(22.0);
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("t_level").asDouble()).isPositive());
+        assertThat(out.toString()).contains("t-level");
+
+        assertThat(run(args)).isEqualTo(ExitCodes.OK);
+        assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(rows.size());
+        assertThat(Files.readString(dir.resolve("w/ecmpipe.log"))).contains("(target t22.00): skipped");
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

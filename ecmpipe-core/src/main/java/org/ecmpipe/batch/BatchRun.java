@@ -48,6 +48,7 @@ public final class BatchRun {
     private final RunSettings settings;
     private final Clock clock;
     private final ChildScope scope = new ChildScope();
+    private volatile TargetRounds rounds;
 
     public BatchRun(RunSettings settings, Clock clock) {
         this.settings = settings;
@@ -57,6 +58,10 @@ public final class BatchRun {
     /** Ends every ecm child at once (the hard stop); the run then ends as stopped. */
     public void endChildrenNow() {
         scope.endNow();
+        TargetRounds r = rounds;
+        if (r != null) {
+            r.endChildrenNow();
+        }
     }
 
     /**
@@ -76,6 +81,17 @@ public final class BatchRun {
      */
     public BatchOutcome run(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed)
             throws IOException {
+        if (settings.targetT() != null) {
+            TargetRounds rounds = new TargetRounds(settings, clock);
+            this.rounds = rounds;
+            return rounds.run(source, listener, restart, retryFailed);
+        }
+        return runOnce(source, listener, restart, retryFailed, false);
+    }
+
+    /** One pass over the numbers at the settings' B1 and curves. */
+    BatchOutcome runOnce(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed,
+                         boolean moreAtSameB1) throws IOException {
         ChildProcesses children = scope.children();
         try (WorkDir workDir = openWorkDir(); scope) { // the children end before the journal closes
             if (restart) {
@@ -102,7 +118,7 @@ public final class BatchRun {
             List<Composite> numbers = source.numbers();
             for (int i = 0; i < numbers.size(); i++) {
                 Composite c = numbers.get(i);
-                PriorWork prior = WorkDir.prior(c.value(), settings.b1(), retryFailed, earlier);
+                PriorWork prior = WorkDir.prior(c.value(), settings.b1(), retryFailed, moreAtSameB1, earlier);
                 if (!prior.kind().runs()) {
                     skipped.put(c.value(), prior);
                     continue;

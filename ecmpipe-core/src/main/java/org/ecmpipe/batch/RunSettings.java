@@ -24,12 +24,15 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param cgbn pass {@code -cgbn} (GMP-ECM 7.0.5); null: on when the build has CGBN
  * @param resultsFile the results file, or null for the work dir's own
  * @param submission where results are submitted, or null for no submission
+ * @param targetT run rounds of curves until each number reaches this t-level; null for one round
+ * @param b1Given B1 was set (command line or config), not left to its default: with a target, B1 then stays fixed
+ * @param curvesGiven the number of curves was set: with a target, each round runs that many
  */
 public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int param, boolean gpu,
                           List<Integer> gpuDevices, Integer gpuCurves, Boolean cgbn, int stage1Workers,
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
-                          Submission submission) {
+                          Submission submission, Double targetT, boolean b1Given, boolean curvesGiven) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -83,7 +86,33 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 Duration.ofSeconds(s.number(Catalog.CURVE_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
                 s.flag(Catalog.CONTINUE_AFTER_FACTOR), s.count(Catalog.PROGRESS_INTERVAL, 0),
                 s.path(Catalog.WORK_DIR), s.path(Catalog.RESULTS), s.count(Catalog.QUEUE_DEPTH, 1),
-                s.flag(Catalog.KEEP_RESIDUES), submission);
+                s.flag(Catalog.KEEP_RESIDUES), submission, targetT(s),
+                s.get(Catalog.B1).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
+                s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT);
+    }
+
+    /** These settings with another B1 and curve count (one round of a run to a target t-level). */
+    RunSettings withRound(long roundB1, int roundCurves) {
+        return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
+                stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven);
+    }
+
+    private static Double targetT(Settings s) {
+        String text = s.text(Catalog.TARGET_T);
+        if (text == null) {
+            return null;
+        }
+        double t;
+        try {
+            t = Double.parseDouble(text.strip().replaceFirst("^[tT]", ""));
+        } catch (NumberFormatException e) {
+            throw s.bad(Catalog.TARGET_T, "'" + text + "' is not a t-level (write e.g. 35 or t35)");
+        }
+        if (!(t >= 15 && t <= 85)) {
+            throw s.bad(Catalog.TARGET_T, "must be between 15 and 85, was " + text);
+        }
+        return t;
     }
 
     private static List<Integer> devices(Settings s) {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 /** Sieve of Eratosthenes for the small primes used by trial division and primorials. */
-final class SmallPrimes {
+public final class SmallPrimes {
     private SmallPrimes() {
     }
 

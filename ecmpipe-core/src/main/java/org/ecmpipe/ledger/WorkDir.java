@@ -198,6 +198,15 @@ public final class WorkDir implements AutoCloseable {
      */
     public static PriorWork prior(BigInteger number, long b1, boolean retryFailed,
                                   Map<BigInteger, List<CompositeResult>> earlier) {
+        return prior(number, b1, retryFailed, false, earlier);
+    }
+
+    /**
+     * @param moreAtSameB1 this run adds curves at a B1 already run (a round towards a target t-level): such a number
+     *     is a step-up too
+     */
+    public static PriorWork prior(BigInteger number, long b1, boolean retryFailed, boolean moreAtSameB1,
+                                  Map<BigInteger, List<CompositeResult>> earlier) {
         List<CompositeResult> lines = earlier.getOrDefault(number, List.of());
         if (lines.isEmpty()) {
             return new PriorWork(PriorWork.Kind.NONE, null);
@@ -210,7 +219,8 @@ public final class WorkDir implements AutoCloseable {
         if (latest.status() == CompositeResult.Status.FAILED) {
             return new PriorWork(retryFailed ? PriorWork.Kind.RETRY : PriorWork.Kind.FAILED, latest);
         }
-        boolean sameB1 = lines.stream().anyMatch(r -> r.status() == CompositeResult.Status.DONE && r.b1() == b1);
+        boolean sameB1 = !moreAtSameB1
+                && lines.stream().anyMatch(r -> r.status() == CompositeResult.Status.DONE && r.b1() == b1);
         return new PriorWork(sameB1 ? PriorWork.Kind.DONE_AT_THIS_B1 : PriorWork.Kind.STEP_UP, latest);
     }
 

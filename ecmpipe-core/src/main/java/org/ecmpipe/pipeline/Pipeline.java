@@ -355,6 +355,8 @@ public final class Pipeline {
                     .stage2(priorCurves, priorSeconds)
                     .ecmVersion(ecmVersion)
                     .input(number.composite().expression())
+                    .ecmInput(number.ecmInput())
+                    .b2Default(options.b2() == null)
                     .startedAt(started);
             if (h.error() != null) {
                 return new Finished(result.factorization(f).failed(Reason.STAGE1_FAILED, h.error()), null);

@@ -19,12 +19,15 @@ import java.util.Objects;
  * @param stage1Reused stage 1 came from an earlier run's residues
  * @param stage1Device what ran stage 1: {@code cpu}, {@code gpu} or {@code gpu:N}; null when stage 1 did not run
  * @param input the number as the user wrote it when that was an expression ({@code 2^67-1}), else null
+ * @param b2Default the B2 was ecm's own default for B1 (not given), which ecm plans slightly differently
+ * @param tLevel the t-level of the work this result reports (its stage-2 curves at B1,B2 and its stage-1-only curves
+ *     at B1,0), or null when no ECM ran
  */
 public record CompositeResult(BigInteger composite, Status status, Reason reason, String reasonDetail,
                               List<Factor> factors, BigInteger cofactor, boolean cofactorPrime, long b1, BigInteger b2,
                               Integer param, int curves, int stage2Curves, double stage1Seconds, double stage2Seconds,
                               boolean stage1Reused, Instant startedAt, Instant finishedAt, String ecmVersion,
-                              String stage1Device, String input) {
+                              String stage1Device, String input, boolean b2Default, Double tLevel) {
 
     public enum Status {
         DONE, FAILED, SKIPPED;
@@ -45,6 +48,14 @@ public record CompositeResult(BigInteger composite, Status status, Reason reason
             throw new IllegalArgumentException("a " + status.wire() + " result " + (reason == null ? "needs" : "has no") + " reason");
         }
         factors = List.copyOf(factors);
+    }
+
+    /** The ECM work this result reports, for t-levels (empty when no ECM ran). */
+    public java.util.List<org.ecmpipe.tlevel.WorkItem> work() {
+        if (curves == 0 || param == null) {
+            return java.util.List.of();
+        }
+        return org.ecmpipe.tlevel.WorkItem.ofRun(curves, stage2Curves, b1, b2, b2Default, param, composite);
     }
 
     /** Whether nothing is left to factor: the cofactor is 1 or prime and every factor is prime. */

@@ -30,6 +30,8 @@ public final class ResultBuilder {
     private String ecmVersion;
     private String stage1Device;
     private String input;
+    private boolean b2Default;
+    private BigInteger ecmInput;
 
     private ResultBuilder(BigInteger composite, Clock clock) {
         this.composite = Objects.requireNonNull(composite, "composite");
@@ -71,6 +73,18 @@ public final class ResultBuilder {
     public ResultBuilder bounds(long b1, BigInteger b2) {
         this.b1 = b1;
         this.b2 = b2;
+        return this;
+    }
+
+    /** Stage 2 ran with ecm's own default B2 for B1 (none was given). */
+    public ResultBuilder b2Default(boolean chosenByEcm) {
+        this.b2Default = chosenByEcm;
+        return this;
+    }
+
+    /** The number ECM really worked on (the composite with earlier factors divided out), for the t-level. */
+    public ResultBuilder ecmInput(BigInteger n) {
+        this.ecmInput = n;
         return this;
     }
 
@@ -131,8 +145,13 @@ public final class ResultBuilder {
 
     CompositeResult build(CompositeResult.Status status, Reason reason, String detail) {
         Instant finished = finishedAt != null ? finishedAt : clock.instant();
+        Double tLevel = null;
+        if (curves > 0 && param != null) {
+            tLevel = org.ecmpipe.tlevel.TLevel.of(org.ecmpipe.tlevel.WorkItem.ofRun(curves, stage2Curves, b1, b2, b2Default,
+                    param, ecmInput != null ? ecmInput : composite));
+        }
         return new CompositeResult(composite, status, reason, detail, factors, cofactor, cofactorPrime, b1, b2, param,
                 curves, stage2Curves, stage1Seconds, stage2Seconds, stage1Reused,
-                startedAt != null ? startedAt : finished, finished, ecmVersion, stage1Device, input);
+                startedAt != null ? startedAt : finished, finished, ecmVersion, stage1Device, input, b2Default, tLevel);
     }
 }

@@ -51,6 +51,9 @@ final class ResultJson {
         o.put("cofactor_prime", r.cofactorPrime());
         o.put("b1", r.b1());
         o.put("b2", r.b2() == null ? null : r.b2().toString());
+        if (r.b2Default()) {
+            o.put("b2_default", true);
+        }
         if (r.param() == null) {
             o.putNull("param");
         } else {
@@ -60,6 +63,11 @@ final class ResultJson {
         o.put("stage2_curves", r.stage2Curves());
         o.put("stage1_seconds", seconds(r.stage1Seconds()));
         o.put("stage2_seconds", seconds(r.stage2Seconds()));
+        if (r.tLevel() == null) {
+            o.putNull("t_level");
+        } else {
+            o.put("t_level", BigDecimal.valueOf(r.tLevel()).setScale(3, RoundingMode.HALF_UP));
+        }
         o.put("stage1_reused", r.stage1Reused());
         o.put("stage1_device", r.stage1Device());
         o.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
@@ -108,6 +116,7 @@ final class ResultJson {
         ResultBuilder b = ResultBuilder.of(composite, Clock.systemUTC())
                 .factors(factors, bigInteger(o, "cofactor", false), o.path("cofactor_prime").asBoolean())
                 .bounds(o.path("b1").asLong(), bigInteger(o, "b2", false))
+                .b2Default(o.path("b2_default").asBoolean(false))
                 .param(o.hasNonNull("param") ? o.get("param").asInt() : null)
                 .stage1(o.path("curves").asInt(), o.path("stage1_seconds").asDouble(), o.path("stage1_reused").asBoolean(),
                         text(o, "stage1_device", false))

@@ -61,6 +61,7 @@ public final class Stage2Batch {
         ResultBuilder built = ResultBuilder.of(work.composite(), clock)
                 .factorization(factorization)
                 .bounds(work.b1(), result.b2())
+                .b2Default(options.b2() == null)
                 .param(commonParam(work.residues()))
                 .stage1(work.residues().size(), 0.0, true, null)
                 .stage2(result.curvesCompleted(), result.elapsed().toNanos() / 1e9)

@@ -51,7 +51,7 @@ class GpuStage1EngineTest {
         assertThat(cgbnFlag).isEqualTo(version.equals("7.0.5"));
         GpuStage1Engine engine = new GpuStage1Engine(ecm, ecmChildren.children(), 1, 20, cgbnFlag);
         assertThat(engine.curvesFor(3)).as("-gpucurves 20 is rounded up to 32").isEqualTo(96);
-        PlantedNumbers.Planted planted = PlantedNumbers.planted(9, 6, 25, 30);
+        PlantedNumbers.Planted planted = PlantedNumbers.planted(9, 6, 35, 40);
         List<String> output = new CopyOnWriteArrayList<>();
         Stage1Result result = engine.run(new Stage1Request(planted.n(), 11000, engine.curvesFor(3), dir.resolve("g.sav"),
                 Duration.ofMinutes(3)), output::add);
@@ -207,7 +207,7 @@ class GpuStage1EngineTest {
     @Test
     void aSigmaThatDoesNotReproduceItsFactorIsReportedAsSuch() throws Exception {
         EcmBinary ecm = standIn("7.0.6");
-        PlantedNumbers.Planted planted = PlantedNumbers.planted(9, 6, 25, 30);
+        PlantedNumbers.Planted planted = PlantedNumbers.planted(9, 6, 35, 40);
         // sigma 3:2 is a valid curve, but it is not the curve that finds this p6 (checked: no factor at B1=50)
         assertThat(new SigmaCheck(ecm, ecmChildren.children()).check(planted.n(), 50, Sigma.of(3, 2), planted.smallest(),
                 Duration.ofMinutes(1))).contains("does not find " + planted.smallest());

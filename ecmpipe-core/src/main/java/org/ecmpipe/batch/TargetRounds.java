@@ -1,0 +1,188 @@
+package org.ecmpipe.batch;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ecmpipe.composite.Composite;
+import org.ecmpipe.ledger.Layout;
+import org.ecmpipe.pipeline.PipelineReport;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.result.ResultsFile;
+import org.ecmpipe.submit.Submitter;
+import org.ecmpipe.tlevel.TLevel;
+import org.ecmpipe.tlevel.WorkItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --target-t T}: rounds of ECM until every number's t-level (all the work in its results lines, recomputed
+ * with GMP-ECM's model, never added up) reaches T. Each round picks, per number, the B1 of the standard ladder for
+ * the next t-level above where the number stands (unless B1 was given) and the curves that reach that level or T,
+ * whichever is lower (unless curves were given; on a GPU one batch), then runs the numbers grouped by B1 and curves.
+ */
+final class TargetRounds {
+    private static final Logger log = LoggerFactory.getLogger(TargetRounds.class);
+    /** The usual B1 for each t-level, as ECM users step through them. */
+    static final long[][] LADDER = {{20, 11_000}, {25, 50_000}, {30, 250_000}, {35, 1_000_000}, {40, 3_000_000},
+        {45, 11_000_000}, {50, 43_000_000}, {55, 110_000_000}, {60, 260_000_000}, {65, 850_000_000}};
+    /** Rounds at most: the ladder's length and some, so a number that cannot get there ends the run anyway. */
+    static final int MAX_ROUNDS = 16;
+
+    private final RunSettings settings;
+    private final Clock clock;
+    private volatile BatchRun current;
+
+    TargetRounds(RunSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    void endChildrenNow() {
+        BatchRun round = current;
+        if (round != null) {
+            round.endChildrenNow();
+        }
+    }
+
+    /** A round's choice for one number. */
+    private record Step(long b1, int curves) {
+    }
+
+    BatchOutcome run(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed)
+            throws IOException {
+        double target = settings.targetT();
+        Path resultsFile = settings.resultsFile() != null ? settings.resultsFile()
+                : Layout.of(settings.workDir()).defaultResultsFile();
+        Set<BigInteger> ranHere = new HashSet<>();
+        List<PipelineReport> reports = new ArrayList<>();
+        Submitter.Stats submissions = null;
+        boolean stopped = false;
+        boolean first = true;
+        for (int round = 1; round <= MAX_ROUNDS && !stopped; round++) {
+            Map<BigInteger, List<CompositeResult>> earlier = byNumber(ResultsFile.read(resultsFile).results());
+            Map<Step, List<Composite>> groups = new LinkedHashMap<>();
+            for (Composite c : source.numbers()) {
+                Step step = step(c, earlier.getOrDefault(c.value(), List.of()), target, retryFailed && round == 1, round);
+                if (step != null) {
+                    groups.computeIfAbsent(step, k -> new ArrayList<>()).add(c);
+                }
+            }
+            if (groups.isEmpty()) {
+                break;
+            }
+            for (Map.Entry<Step, List<Composite>> group : groups.entrySet()) {
+                Step step = group.getKey();
+                log.info("Round {} towards t{}: {} number(s) at B1={}, {} {} each", round, fmt(target),
+                        group.getValue().size(), step.b1(), step.curves(), settings.gpu() ? "GPU batch(es)" : "curves");
+                BatchRun run = new BatchRun(settings.withRound(step.b1(), step.curves()), clock);
+                current = run;
+                BatchOutcome outcome = run.runOnce(new NumberSource(source.name(), group.getValue()), listener,
+                        restart && first, retryFailed && round == 1, true);
+                first = false;
+                current = null;
+                group.getValue().forEach(c -> ranHere.add(c.value()));
+                reports.add(outcome.report());
+                if (outcome.submissions() != null) {
+                    submissions = outcome.submissions();
+                }
+                if (outcome.stopped()) {
+                    stopped = true;
+                    break;
+                }
+            }
+        }
+        Map<BigInteger, List<CompositeResult>> all = byNumber(ResultsFile.read(resultsFile).results());
+        List<CompositeResult> results = new ArrayList<>();
+        Set<BigInteger> earlierOnly = new HashSet<>();
+        for (Composite c : source.numbers()) {
+            List<CompositeResult> lines = all.get(c.value());
+            if (lines != null) {
+                results.add(lines.getLast());
+                if (!ranHere.contains(c.value())) {
+                    earlierOnly.add(c.value());
+                }
+            }
+        }
+        return new BatchOutcome(results, earlierOnly, source.numbers().size(), merge(reports, results), stopped,
+                submissions, resultsFile);
+    }
+
+    /** What the next round does with a number, or null when it needs nothing more. */
+    private Step step(Composite c, List<CompositeResult> lines, double target, boolean retryFailed, int round) {
+        CompositeResult latest = lines.isEmpty() ? null : lines.getLast();
+        if (latest != null && (latest.status() == CompositeResult.Status.SKIPPED || latest.cofactorPrime())) {
+            return null; // prime or factored
+        }
+        if (latest != null && latest.status() == CompositeResult.Status.FAILED && !retryFailed) {
+            return null;
+        }
+        List<WorkItem> work = new ArrayList<>();
+        lines.stream().filter(r -> r.status() == CompositeResult.Status.DONE).forEach(r -> work.addAll(r.work()));
+        double t = TLevel.of(work);
+        if (t >= target) {
+            if (round == 1) {
+                log.info("{} is at t{} already (target t{}): skipped", c.shortText(), fmt(t), fmt(target));
+            }
+            return null;
+        }
+        long[] rung = nextRung(t, target);
+        long b1 = settings.b1Given() ? settings.b1() : rung[1];
+        double goal = Math.min(rung[0], target);
+        int curves;
+        if (settings.curvesGiven()) {
+            curves = settings.curves();
+        } else if (settings.gpu()) {
+            curves = 1; // one GPU batch: thousands of curves
+        } else {
+            long needed = TLevel.curvesToReach(work, goal, b1, settings.param()).curves();
+            curves = (int) Math.max(1, Math.min(Integer.MAX_VALUE, needed));
+        }
+        log.info("{} at t{} (target t{}): {} curves at B1={}{}", c.shortText(), fmt(t), fmt(target), curves, b1,
+                settings.b1Given() ? "" : " (the ladder's B1 for t" + rung[0] + ")");
+        return new Step(b1, curves);
+    }
+
+    /** The ladder's rung for the next level above {@code t}, not beyond the one that holds the target. */
+    static long[] nextRung(double t, double target) {
+        for (long[] rung : LADDER) {
+            if (rung[0] > t + 0.001 || rung[0] >= target) {
+                return rung;
+            }
+        }
+        return LADDER[LADDER.length - 1];
+    }
+
+    private static Map<BigInteger, List<CompositeResult>> byNumber(List<CompositeResult> results) {
+        Map<BigInteger, List<CompositeResult>> out = new LinkedHashMap<>();
+        results.forEach(r -> out.computeIfAbsent(r.composite(), k -> new ArrayList<>()).add(r));
+        return out;
+    }
+
+    private static PipelineReport merge(List<PipelineReport> reports, List<CompositeResult> results) {
+        Duration elapsed = Duration.ZERO;
+        Duration s1 = Duration.ZERO;
+        Duration s2 = Duration.ZERO;
+        int producers = 1;
+        boolean interrupted = false;
+        for (PipelineReport r : reports) {
+            elapsed = elapsed.plus(r.elapsed());
+            s1 = s1.plus(r.stage1Busy());
+            s2 = s2.plus(r.stage2Busy());
+            producers = r.producers();
+            interrupted |= r.interrupted();
+        }
+        return new PipelineReport(results, elapsed, s1, s2, producers, interrupted);
+    }
+
+    private static String fmt(double t) {
+        return String.format("%.2f", t);
+    }
+}

@@ -29,7 +29,7 @@ final class TestDatabases {
             kinds.add(new Kind("PostgreSQL", dir -> {
                 Database db = Database.connect(url, System.getenv("ECMPIPE_TEST_POSTGRES_USER"),
                         System.getenv("ECMPIPE_TEST_POSTGRES_PASSWORD"));
-                db.jdbi().useHandle(h -> h.execute("TRUNCATE factors, attempts, composites RESTART IDENTITY"));
+                db.jdbi().useHandle(h -> h.execute("TRUNCATE factors, attempts, composites RESTART IDENTITY CASCADE"));
                 return db;
             }));
         } else if ("true".equals(System.getenv("CI"))) {

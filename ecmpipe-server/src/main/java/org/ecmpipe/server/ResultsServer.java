@@ -21,13 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.ecmpipe.api.Submission;
 import org.ecmpipe.api.SubmissionFormat;
 import org.ecmpipe.api.WireException;
@@ -61,12 +54,6 @@ public final class ResultsServer implements AutoCloseable {
     private final SubmissionFormat format;
     private final BoundedPrimality primality;
     private final RateLimiter rateLimiter;
-    private final ExecutorService expressions = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "expression-evaluation");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Semaphore expressionSlot = new Semaphore(1);
     private final ObjectMapper mapper = new ObjectMapper();
     private final Javalin app;
 
@@ -119,7 +106,6 @@ public final class ResultsServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        expressions.shutdownNow();
     }
 
     private void rateLimit(Context ctx) {
@@ -296,7 +282,10 @@ public final class ResultsServer implements AutoCloseable {
         ctx.json(mapper.createObjectNode().put("status", "success").put("added", outcome.added()).put("existing", outcome.existing()));
     }
 
-    /** A plain number, or an expression evaluated on one background thread within the request's time budget. */
+    /**
+     * A plain number, or an expression whose size bound ({@link ExpressionSize}) is within the digit limit, so
+     * that evaluating it is cheap.
+     */
     private BigInteger evaluate(String text, String field) {
         String s = text.strip();
         if (NumberExpression.isPlainDecimal(s)) {
@@ -309,42 +298,22 @@ public final class ResultsServer implements AutoCloseable {
         if (s.length() > MAX_EXPRESSION_LENGTH) {
             throw ApiError.invalid(field, "expressions are limited to " + MAX_EXPRESSION_LENGTH + " characters");
         }
-        if (!expressionSlot.tryAcquire()) {
-            throw new ApiError(503, field, "another expression is being evaluated; retry");
+        double bound = ExpressionSize.digitsBound(s);
+        if (bound > settings.maxDigits() + 1) {
+            throw new ApiError(413, field, "may have up to " + (Double.isInfinite(bound) ? "astronomically many" : (long) bound)
+                    + " digits; this server takes numbers of at most " + settings.maxDigits() + " digits");
         }
-        Future<BigInteger> result;
+        BigInteger n;
         try {
-            result = expressions.submit(() -> {
-                try {
-                    return NumberExpression.evaluate(s);
-                } finally {
-                    expressionSlot.release();
-                }
-            });
-        } catch (RuntimeException e) {
-            expressionSlot.release();
-            throw e;
+            n = NumberExpression.evaluate(s);
+        } catch (ExpressionException | ArithmeticException e) {
+            throw ApiError.invalid(field, "not a number: " + LogText.safe(e.getMessage()));
         }
-        try {
-            BigInteger n = result.get(settings.checkBudget().toMillis(), TimeUnit.MILLISECONDS);
-            if (n.toString().length() > settings.maxDigits()) {
-                throw new ApiError(413, field, "evaluates to " + n.toString().length()
-                        + " digits; this server takes numbers of at most " + settings.maxDigits() + " digits");
-            }
-            return n;
-        } catch (TimeoutException e) {
-            result.cancel(true);
-            throw ApiError.invalid(field, "takes longer than " + settings.checkBudget().toMillis() + " ms to evaluate");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ExpressionException || cause instanceof ArithmeticException) {
-                throw ApiError.invalid(field, "not a number: " + LogText.safe(cause.getMessage()));
-            }
-            throw ApiError.invalid(field, "cannot be evaluated: " + cause.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, field, "interrupted");
+        if (n.toString().length() > settings.maxDigits()) {
+            throw new ApiError(413, field, "has " + n.toString().length() + " digits; this server takes numbers of at most "
+                    + settings.maxDigits() + " digits");
         }
+        return n;
     }
 
     /** The request body: 413 past the configured limit (before reading it all). */

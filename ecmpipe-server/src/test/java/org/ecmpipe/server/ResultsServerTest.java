@@ -269,6 +269,8 @@ class ResultsServerTest {
         s.assertError(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"" + "9".repeat(20_001) + "\"]}", ADMIN_KEY),
                 413, "composites[0]");
         s.assertError(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"10^30000+1\"]}", ADMIN_KEY), 413, "composites[0]");
+        HttpResponse<String> huge = s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^999999)^999999\"]}", ADMIN_KEY);
+        assertThat(s.assertError(huge, 413, "composites[0]").get("detail").asText()).contains("at most 20000 digits");
         s.close();
         s = null;
         start(kind, ServerSettings.defaults(null).withRate(0, 1));

@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ecmpipe.composite.NumberExpression;
 import org.ecmpipe.server.BoundedPrimality.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,19 @@ class SmallPartsTest {
         BigInteger twoPrimes = BigInteger.probablePrime(1700, new java.util.Random(8)).multiply(BigInteger.probablePrime(1700, new java.util.Random(9)));
         assertThat(primality.check(twoPrimes, Long.MAX_VALUE / 2)).isEqualTo(Verdict.COMPOSITE);
         assertThat(primality.check(BigInteger.valueOf(65537), 0)).as("small numbers: always decided").isEqualTo(Verdict.PRIME);
+    }
+
+    @Test
+    void expressionSizeBoundsAreUpperBoundsAndCatchHugeOnes() {
+        for (String e : List.of("2^67-1", "(10^71-1)/9", "100!", "97#", "3*5+7", "-(2^10)+2^20", "2^(100/(12-10))",
+                "(2^64+1)/274177", "10^(3!)", "0", "007")) {
+            assertThat(ExpressionSize.digitsBound(e)).as(e)
+                    .isGreaterThanOrEqualTo(NumberExpression.evaluate(e).abs().toString().length());
+        }
+        assertThat(ExpressionSize.digitsBound("(10^999999)^999999")).isGreaterThan(1e11);
+        assertThat(ExpressionSize.digitsBound("999999!")).isGreaterThan(1e6);
+        assertThat(ExpressionSize.digitsBound("2^(2^(2^(2^5)))")).isInfinite();
+        assertThat(ExpressionSize.digitsBound("10^30000+1")).isGreaterThan(30000);
     }
 
     private static final class MutableClock extends Clock {

@@ -84,7 +84,12 @@ public final class ResultsServer implements AutoCloseable {
         app.get("/api/v1/composites/{number}", this::find);
         app.post("/api/v1/admin/composites", this::upload);
         app.get("/", this::dashboard);
-        app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.field(), e.getMessage()));
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+            }
+            error(ctx, e.status(), e.field(), e.getMessage());
+        });
         app.exception(WireException.class, (e, ctx) -> error(ctx, e.kind().httpStatus(), e.field(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), null, e.getMessage()));
         app.exception(Exception.class, this::failure);

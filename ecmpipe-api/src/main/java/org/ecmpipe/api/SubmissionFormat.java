@@ -191,8 +191,11 @@ public final class SubmissionFormat {
         return n.textValue();
     }
 
-    /** Why a string cannot be stored as text (a control character or an unpaired surrogate), or null. */
-    static String badCharacter(String s, boolean multiLine) {
+    /**
+     * Why a client's string cannot be stored or logged as text (a control character, or an unpaired UTF-16
+     * surrogate), or null when it can. {@code multiLine} allows newlines and tabs.
+     */
+    public static String badCharacter(String s, boolean multiLine) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {

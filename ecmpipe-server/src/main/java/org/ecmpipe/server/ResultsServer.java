@@ -190,7 +190,7 @@ public final class ResultsServer implements AutoCloseable {
             throw ApiError.invalid("status", "must be composite or fully_factored");
         }
         String project = ctx.queryParam("project");
-        if (project != null && (project.length() > 256 || LogText.safe(project).contains("\\u"))) {
+        if (project != null && (project.length() > 256 || SubmissionFormat.badCharacter(project, false) != null)) {
             throw ApiError.invalid("project", "must be at most 256 characters without control characters");
         }
         ResultStore.Page page = store.list(project, status, intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE),
@@ -262,7 +262,7 @@ public final class ResultsServer implements AutoCloseable {
         }
         JsonNode project = body.get("project");
         if (project != null && !project.isNull() && (!project.isTextual() || project.asText().length() > 256
-                || LogText.safe(project.asText()).contains("\\u"))) {
+                || SubmissionFormat.badCharacter(project.asText(), false) != null)) {
             throw ApiError.invalid("project", "must be a string of at most 256 characters without control characters");
         }
         JsonNode list = body.get("composites");

@@ -308,7 +308,32 @@ class ResultsServerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void hundredConcurrentSubmissionsForOneCompositeAreEachStoredOnce(TestDatabases.Kind kind) throws Exception {
+        concurrentSubmissions(kind, false);
+    }
+
+    /** Two servers, each with its own connection pool, on one database: the correctness is the database's. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void twoServersSharingOneDatabaseStoreEachSubmissionOnce(TestDatabases.Kind kind) throws Exception {
+        concurrentSubmissions(kind, true);
+    }
+
+    private void concurrentSubmissions(TestDatabases.Kind kind, boolean twoServers) throws Exception {
         start(kind, ServerHarness.settings());
+        Database secondDatabase = twoServers ? kind.join().apply(dir) : null;
+        ResultsServer second = twoServers
+                ? new ResultsServer(secondDatabase, ServerHarness.settings(), java.time.Clock.systemUTC()).start("127.0.0.1", 0) : null;
+        try {
+            submitConcurrently(second == null ? null : "http://127.0.0.1:" + second.port());
+        } finally {
+            if (second != null) {
+                second.close();
+                secondDatabase.close();
+            }
+        }
+    }
+
+    private void submitConcurrently(String secondBase) throws Exception {
         int count = 100;
         List<Callable<JsonNode>> calls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -316,7 +341,14 @@ class ResultsServerTest {
             int k = i % 75;
             List<String> factors = k % 2 == 0 ? List.of(k % 4 == 0 ? P.toString() : Q.toString()) : List.of();
             ObjectNode body = withSigma(s.submission("sub-" + k, factors), "3:" + (1000 + k));
-            calls.add(() -> s.post("/api/v1/submit_result", body, 200));
+            String base = secondBase != null && i % 2 == 1 ? secondBase : s.base;
+            calls.add(() -> {
+                HttpResponse<String> r = s.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/submit_result"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                return s.mapper.readTree(r.body());
+            });
         }
         Set<Long> attemptIds = new HashSet<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(32)) {

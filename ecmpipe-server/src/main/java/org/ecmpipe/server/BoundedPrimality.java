@@ -8,7 +8,7 @@ import org.ecmpipe.composite.Primality;
 
 /**
  * Primality checks whose cost a client cannot inflate. Numbers up to {@link #INLINE_BITS} bits get the full test
- * of {@link Primality} (tens of milliseconds). Larger ones get Miller-Rabin rounds computed step by step, so that
+ * of {@link Primality} (tens of milliseconds) while the request's deadline has not passed. Larger ones get Miller-Rabin rounds computed step by step, so that
  * the check stops at the request's deadline with {@link Verdict#UNKNOWN}; at most {@code permits} such checks run
  * at once in this process, and a request that finds none free gets UNKNOWN at once.
  */
@@ -43,6 +43,9 @@ final class BoundedPrimality {
 
     /** @param deadline a {@code nanoTime} value past which the answer is UNKNOWN */
     Verdict check(BigInteger n, long deadline) {
+        if (n.bitLength() > 64 && nanoTime.getAsLong() - deadline >= 0) {
+            return Verdict.UNKNOWN; // the request's budget is spent (many factors in one submission)
+        }
         if (n.bitLength() <= INLINE_BITS) {
             return Primality.isPrime(n) ? Verdict.PRIME : Verdict.COMPOSITE;
         }
@@ -54,7 +57,7 @@ final class BoundedPrimality {
                 return Verdict.COMPOSITE;
             }
         }
-        if (nanoTime.getAsLong() - deadline >= 0 || !large.tryAcquire()) {
+        if (!large.tryAcquire()) {
             return Verdict.UNKNOWN;
         }
         try {

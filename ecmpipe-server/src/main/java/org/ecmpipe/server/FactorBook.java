@@ -78,7 +78,11 @@ final class FactorBook {
         return new State(base, cofactor, complete && missing.isEmpty(), missing);
     }
 
-    /** The coarsest pairwise coprime set whose products give every input (gcd splitting until nothing shares). */
+    /**
+     * The coarsest pairwise coprime set whose products give every input: two members sharing g = gcd are replaced
+     * by g and what is left of each after dividing g out as often as it divides (so 2^k and 2 settle in one step,
+     * not k), until nothing shares.
+     */
     static List<BigInteger> coprimeBase(Collection<BigInteger> numbers) {
         TreeSet<BigInteger> set = new TreeSet<>(numbers);
         set.remove(BigInteger.ONE);
@@ -95,7 +99,7 @@ final class FactorBook {
                     if (g.compareTo(BigInteger.ONE) > 0) {
                         set.remove(a);
                         set.remove(b);
-                        for (BigInteger x : List.of(g, a.divide(g), b.divide(g))) {
+                        for (BigInteger x : List.of(g, strip(a, g), strip(b, g))) {
                             if (x.compareTo(BigInteger.ONE) > 0) {
                                 set.add(x);
                             }
@@ -109,12 +113,22 @@ final class FactorBook {
         return List.copyOf(set);
     }
 
+    /** {@code a} with every factor {@code g} divided out. */
+    private static BigInteger strip(BigInteger a, BigInteger g) {
+        BigInteger c = a;
+        while (true) {
+            BigInteger[] qr = c.divideAndRemainder(g);
+            if (qr[1].signum() != 0) {
+                return c;
+            }
+            c = qr[0];
+        }
+    }
+
     private static BigInteger divideOut(BigInteger n, List<BigInteger> base) {
         BigInteger c = n;
         for (BigInteger b : base) {
-            while (c.mod(b).signum() == 0) {
-                c = c.divide(b);
-            }
+            c = strip(c, b);
         }
         return c;
     }

@@ -35,6 +35,11 @@ record Intake(Submission submission, Map<BigInteger, String> factors, int trivia
             }
             factors.putIfAbsent(f.factor(), f.sigma() != null ? f.sigma() : s.parameters().sigma());
         }
+        long factorBits = factors.keySet().stream().mapToLong(f -> f.bitLength()).sum();
+        if (factorBits > 2L * n.bitLength() + 64) {
+            throw ApiError.invalid("results.factors_found", "the factors together are more than twice the size of the"
+                    + " composite; a submission reports divisors of one number");
+        }
         String sigma = s.parameters().sigma();
         Integer param = s.parameters().parametrization();
         if (param == null && sigma != null) {

@@ -51,6 +51,13 @@ final class ResultStore {
     record Known(BigInteger number, Map<BigInteger, Verdict> factors) {
     }
 
+    /**
+     * The factor book worked out before the transaction from {@code number} and its {@code known} factors plus
+     * the submission's; the transaction uses it as is when it finds the same, so no gcd runs under a lock.
+     */
+    record Prepared(BigInteger number, java.util.Set<BigInteger> known, FactorBook.State state) {
+    }
+
     record FactorView(String factor, Boolean prime, String sigma, String clientId, OffsetDateTime foundAt) {
     }
 
@@ -96,11 +103,11 @@ final class ResultStore {
      * @throws NeedVerdicts when a primality verdict is missing (nothing written)
      * @throws ApiError 409 when its submission_id was stored with other content
      */
-    SubmitOutcome submit(Intake in, Map<BigInteger, Verdict> verdicts) {
-        return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> submitIn(h, in, verdicts)));
+    SubmitOutcome submit(Intake in, Map<BigInteger, Verdict> verdicts, Prepared prepared) {
+        return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> submitIn(h, in, verdicts, prepared)));
     }
 
-    private SubmitOutcome submitIn(Handle h, Intake in, Map<BigInteger, Verdict> verdicts) {
+    private SubmitOutcome submitIn(Handle h, Intake in, Map<BigInteger, Verdict> verdicts, Prepared prepared) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         BigInteger submitted = in.submission().composite();
         Optional<Long> existing = find(h, submitted, true);
@@ -138,7 +145,8 @@ final class ResultStore {
         all.putAll(known.factors());
         List<BigInteger> candidates = new ArrayList<>(known.factors().keySet());
         candidates.addAll(in.factors().keySet());
-        FactorBook.State state = FactorBook.of(known.number(), candidates, all);
+        FactorBook.State state = prepared.number().equals(known.number()) && prepared.known().equals(known.factors().keySet())
+                && prepared.state().missing().isEmpty() ? prepared.state() : FactorBook.of(known.number(), candidates, all);
         if (!state.missing().isEmpty()) {
             throw new NeedVerdicts(List.copyOf(state.missing()));
         }

@@ -170,9 +170,12 @@ public final class ResultsServer implements AutoCloseable {
         for (BigInteger missing : FactorBook.of(number, candidates, all).missing()) {
             verdicts.put(missing, primality.check(missing, deadline));
         }
+        all.putAll(verdicts);
+        ResultStore.Prepared prepared = new ResultStore.Prepared(number,
+                known.map(k -> k.factors().keySet()).orElse(Set.of()), FactorBook.of(number, candidates, all));
         for (int round = 1; ; round++) {
             try {
-                return store.submit(intake, verdicts);
+                return store.submit(intake, verdicts, prepared);
             } catch (ResultStore.NeedVerdicts need) {
                 if (round >= VERDICT_ROUNDS) {
                     throw new ApiError(503, null, "the composite changed under this submission " + round + " times; retry");

@@ -91,4 +91,13 @@ class FactorBookTest {
         assertThat(s.cofactor()).isEqualTo(r);
         assertThat(s.fullyFactored()).isTrue();
     }
+
+    @Property(tries = 1)
+    void highPowersSettleInOneStepEach() {
+        BigInteger n = BigInteger.TWO.pow(60_000).multiply(BigInteger.valueOf(3).pow(5));
+        FactorBook.State s = settle(n, List.of(BigInteger.TWO.pow(59_999), BigInteger.TWO, BigInteger.valueOf(9)), new HashMap<>());
+        assertThat(s.base()).containsExactly(BigInteger.TWO, BigInteger.valueOf(3));
+        assertThat(s.cofactor()).isEqualTo(BigInteger.ONE);
+        assertThat(s.fullyFactored()).isTrue();
+    }
 }

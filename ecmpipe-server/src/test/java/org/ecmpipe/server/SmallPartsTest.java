@@ -72,10 +72,12 @@ class SmallPartsTest {
         BigInteger big = BigInteger.probablePrime(3200, new java.util.Random(7));
         assertThat(primality.check(big, 0)).as("past the deadline").isEqualTo(Verdict.UNKNOWN);
         assertThat(primality.check(big, Long.MAX_VALUE / 2)).isEqualTo(Verdict.PRIME);
-        assertThat(primality.check(big.multiply(BigInteger.valueOf(9973)), 0)).as("small factor").isEqualTo(Verdict.COMPOSITE);
+        assertThat(primality.check(big.multiply(BigInteger.valueOf(9973)), Long.MAX_VALUE / 2)).as("small factor").isEqualTo(Verdict.COMPOSITE);
+        assertThat(primality.check(BigInteger.probablePrime(500, new java.util.Random(3)), 0))
+                .as("past the deadline even mid-size numbers are left undecided").isEqualTo(Verdict.UNKNOWN);
         BigInteger twoPrimes = BigInteger.probablePrime(1700, new java.util.Random(8)).multiply(BigInteger.probablePrime(1700, new java.util.Random(9)));
         assertThat(primality.check(twoPrimes, Long.MAX_VALUE / 2)).isEqualTo(Verdict.COMPOSITE);
-        assertThat(primality.check(BigInteger.valueOf(65537), 0)).as("small numbers: always decided").isEqualTo(Verdict.PRIME);
+        assertThat(primality.check(BigInteger.valueOf(65537), 0)).as("numbers of at most 64 bits: always decided").isEqualTo(Verdict.PRIME);
     }
 
     @Test

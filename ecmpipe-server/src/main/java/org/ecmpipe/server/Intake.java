@@ -70,6 +70,6 @@ record Intake(Submission submission, Map<BigInteger, String> factors, int trivia
     }
 
     private static String abbreviated(BigInteger n) {
-        return LogText.number(n);
+        return n.bitLength() < 64 ? n.toString() : LogText.number(n);
     }
 }

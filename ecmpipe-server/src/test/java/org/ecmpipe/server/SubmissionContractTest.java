@@ -116,7 +116,17 @@ class SubmissionContractTest {
         SubmissionClient.Outcome outcome = client.send(body);
         assertThat(outcome).isInstanceOfSatisfying(SubmissionClient.Outcome.Rejected.class, r -> {
             assertThat(r.status()).isEqualTo(422);
-            assertThat(r.message()).contains("results.factors_found[0].factor").contains("does not divide");
+            assertThat(r.message()).startsWith("HTTP 422: results.factors_found[0].factor: factor 7 does not divide");
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theClientWaitsAsLongAsA429AsksAndThenGetsThrough(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings().withRate(60, 1)); // one request a second
+        SubmissionClient client = new SubmissionClient(URI.create(s.base + "/api/v1"), 2, Duration.ofMillis(10), Duration.ofSeconds(30));
+        assertThat(client.send(SubmissionBody.of(result(), null, "alice-box1"))).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
+        // the bucket is empty: the server answers 429 with Retry-After: 1, and the client's 10 ms backoff alone would be too short
+        assertThat(client.send(SubmissionBody.of(result(), null, "alice-box1"))).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
     }
 }

@@ -305,6 +305,30 @@ class ResultsServerTest {
         s.assertError(s.get("/api/v1/composites"), 503, null);
     }
 
+    /** PostgreSQL drops every connection of the server (a restart, a failover): answers are 2xx or 503, never 500. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void droppedDatabaseConnectionsGive503NotA500(TestDatabases.Kind kind) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kind.name().equals("PostgreSQL"), "PostgreSQL only");
+        start(kind, ServerHarness.settings());
+        s.post("/api/v1/submit_result", s.submission("before", List.of()), 200);
+        try (Database admin = kind.join().apply(dir)) {
+            for (int round = 0; round < 3; round++) {
+                admin.jdbi().useHandle(h -> h.createQuery("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE datname = current_database() AND pid <> pg_backend_pid()""").mapToMap().list());
+                for (int i = 0; i < 5; i++) {
+                    ObjectNode body = withSigma(s.submission("after-" + round + "-" + i, List.of()), "3:" + (500 + 10 * round + i));
+                    HttpResponse<String> r = s.raw("POST", "/api/v1/submit_result", s.mapper.writeValueAsString(body), null);
+                    assertThat(r.statusCode()).as(r.body()).isIn(200, 503);
+                    if (r.statusCode() == 503) {
+                        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void hundredConcurrentSubmissionsForOneCompositeAreEachStoredOnce(TestDatabases.Kind kind) throws Exception {

@@ -1,18 +1,21 @@
 package org.ecmpipe.submit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.List;
 import java.util.UUID;
+import org.ecmpipe.api.Submission;
+import org.ecmpipe.api.SubmissionFormat;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factor;
 
 /**
- * The {@code POST /submit_result} body for one finished number, in the ecm-wrapper coordination API's format,
- * with a {@code submission_id} so that a resend is recognised as the same result.
+ * The {@code POST /submit_result} body for one finished number: a {@link Submission} (the wire type the server
+ * reads too), with a fresh {@code submission_id} so that a resend is recognised as the same result.
  */
 public final class SubmissionBody {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Only writes; the digit limit matters to readers. */
+    private static final SubmissionFormat FORMAT = new SubmissionFormat(Integer.MAX_VALUE - 10);
 
     private SubmissionBody() {
     }
@@ -22,40 +25,25 @@ public final class SubmissionBody {
         return r.status() == CompositeResult.Status.DONE && r.curves() > 0;
     }
 
-    public static ObjectNode of(CompositeResult r, String project, String clientId) {
-        ObjectNode body = MAPPER.createObjectNode();
-        body.put("submission_id", UUID.randomUUID().toString());
-        body.put("composite", r.composite().toString());
-        if (project != null) {
-            body.put("project", project);
-        }
-        body.put("client_id", clientId);
-        body.put("method", "ecm");
-        body.put("program", "gmp-ecm");
-        body.put("program_version", r.ecmVersion());
+    /** The wire value for a finished number. */
+    public static Submission submission(CompositeResult r, String project, String clientId) {
+        List<Submission.FoundFactor> found = r.factors().stream().filter(f -> f.stage() > 0)
+                .map(f -> new Submission.FoundFactor(f.factor(), f.sigma() == null ? null : f.sigma().toString()))
+                .toList();
         Factor first = r.factors().stream().filter(f -> f.stage() > 0).findFirst().orElse(null);
-        ObjectNode parameters = body.putObject("parameters");
-        parameters.put("b1", r.b1());
-        if (r.b2() != null) {
-            parameters.put("b2", new java.math.BigDecimal(r.b2()));
-        }
-        parameters.put("curves", r.curves());
-        if (r.param() != null) {
-            parameters.put("parametrization", r.param());
-        }
-        parameters.put("sigma", first == null || first.sigma() == null ? null : first.sigma().toString());
-        ObjectNode results = body.putObject("results");
-        results.put("factor_found", first == null ? null : first.factor().toString());
-        ArrayNode found = results.putArray("factors_found");
-        for (Factor f : r.factors()) {
-            if (f.stage() > 0) {
-                found.addObject().put("factor", f.factor().toString()).put("sigma", f.sigma() == null ? null : f.sigma().toString());
-            }
-        }
         boolean stage2Ran = r.b2() != null && r.b2().signum() > 0;
-        results.put("curves_completed", stage2Ran ? r.stage2Curves() : r.curves());
-        results.put("execution_time", Math.round((r.stage1Seconds() + r.stage2Seconds()) * 1000) / 1000.0);
-        return body;
+        return new Submission(UUID.randomUUID().toString(), r.composite(), project, clientId, "ecm", "gmp-ecm",
+                r.ecmVersion(),
+                new Submission.Parameters(BigInteger.valueOf(r.b1()), r.b2(), r.curves(), r.param(),
+                        first == null || first.sigma() == null ? null : first.sigma().toString()),
+                new Submission.Results(stage2Ran ? r.stage2Curves() : r.curves(),
+                        Math.round((r.stage1Seconds() + r.stage2Seconds()) * 1000) / 1000.0,
+                        first == null ? null : first.factor(), found),
+                null);
     }
 
+    /** The body as JSON, as it is kept in the outbox and sent. */
+    public static ObjectNode of(CompositeResult r, String project, String clientId) {
+        return FORMAT.toJson(submission(r, project, clientId));
+    }
 }

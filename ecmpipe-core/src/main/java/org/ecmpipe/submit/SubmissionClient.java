@@ -12,8 +12,9 @@ import java.time.Duration;
 
 /**
  * Sends one submission to {@code ENDPOINT/submit_result} with the JDK's HttpClient: up to {@code tries} tries
- * with doubling backoff on network errors, 5xx, 408 and 429; any other 4xx is final (the server will never
- * take that body).
+ * with doubling backoff on network errors, 5xx, 408 and 429 (waiting at least what a {@code Retry-After} asks,
+ * up to a minute); any other 4xx is final (the server will never take that body). A refusal's message is the
+ * server's {@code detail} (the ecm-wrapper / FastAPI error shape) when it sends one.
  */
 public final class SubmissionClient {
 
@@ -72,9 +73,10 @@ public final class SubmissionClient {
         String last = "";
         boolean unreachable = false;
         Duration wait = backoff;
+        Duration asked = Duration.ZERO;
         for (int attempt = 1; attempt <= tries; attempt++) {
             if (attempt > 1) {
-                sleeper.sleep(wait);
+                sleeper.sleep(wait.compareTo(asked) >= 0 ? wait : asked);
                 wait = wait.multipliedBy(2);
             }
             try {
@@ -86,8 +88,9 @@ public final class SubmissionClient {
                     JsonNode answer = mapper.readTree(response.body());
                     return new Outcome.Accepted(answer.path("factor_status").asText("no_factor"), answer.path("attempt_id").asLong());
                 }
-                last = "HTTP " + status + ": " + abbreviate(response.body());
+                last = "HTTP " + status + ": " + abbreviate(detail(response.body()));
                 unreachable = false;
+                asked = retryAfter(response);
                 if (status >= 400 && status < 500 && status != 408 && status != 429) {
                     return new Outcome.Rejected(status, last);
                 }
@@ -97,6 +100,26 @@ public final class SubmissionClient {
             }
         }
         return new Outcome.Failed(last, unreachable);
+    }
+
+    /** The {@code detail} of a JSON error body, else the body itself. */
+    private String detail(String body) {
+        try {
+            JsonNode detail = mapper.readTree(body).path("detail");
+            return detail.isTextual() ? detail.asText() : detail.isMissingNode() ? body : detail.toString();
+        } catch (IOException | RuntimeException e) {
+            return body;
+        }
+    }
+
+    /** What a {@code Retry-After: SECONDS} header asks, at most a minute; zero without one. */
+    private static Duration retryAfter(HttpResponse<String> response) {
+        try {
+            return response.headers().firstValue("Retry-After").map(v -> Duration.ofSeconds(Math.min(60, Long.parseLong(v.strip()))))
+                    .orElse(Duration.ZERO);
+        } catch (NumberFormatException e) {
+            return Duration.ZERO; // an HTTP date: the doubling backoff applies
+        }
     }
 
     private static String abbreviate(String s) {

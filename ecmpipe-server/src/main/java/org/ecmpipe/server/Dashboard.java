@@ -3,12 +3,13 @@ package org.ecmpipe.server;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The HTML dashboard at {@code /}: every composite with its factors and ECM effort. */
+/** The HTML dashboard at {@code /}: one page of composites with their factors and ECM effort; every value escaped. */
 final class Dashboard {
     private Dashboard() {
     }
 
-    static String render(List<ResultStore.CompositeView> composites) {
+    static String render(ResultStore.Page page) {
+        List<ResultStore.CompositeView> composites = page.composites();
         StringBuilder html = new StringBuilder("""
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>ecmpipe results</title>
@@ -20,13 +21,22 @@ final class Dashboard {
                 </style></head><body>
                 <h1>ecmpipe results</h1>
                 """);
-        long factored = composites.stream().filter(c -> c.status().equals("fully_factored")).count();
-        html.append("<p>").append(composites.size()).append(" composites, ").append(factored).append(" fully factored.</p>\n");
+        html.append("<p>").append(page.total()).append(" composites; showing ").append(composites.isEmpty() ? 0 : page.offset() + 1)
+                .append("-").append(page.offset() + composites.size()).append(".");
+        if (page.offset() > 0) {
+            html.append(" <a href=\"/?offset=").append(Math.max(0, page.offset() - page.limit())).append("&amp;limit=")
+                    .append(page.limit()).append("\">previous</a>");
+        }
+        if (page.offset() + composites.size() < page.total()) {
+            html.append(" <a href=\"/?offset=").append(page.offset() + composites.size()).append("&amp;limit=")
+                    .append(page.limit()).append("\">next</a>");
+        }
+        html.append("</p>\n");
         html.append("<table><tr><th>composite</th><th>digits</th><th>project</th><th>status</th><th>factors</th>"
                 + "<th>ECM effort (B1, B2: curves)</th><th>attempts</th><th>cofactor</th></tr>\n");
         for (ResultStore.CompositeView c : composites) {
             String factors = c.factors().isEmpty() ? "-" : c.factors().stream()
-                    .map(f -> esc(f.factor()) + (f.prime() ? "" : " (composite)") + (f.sigma() == null ? "" : " <small>σ " + esc(f.sigma()) + "</small>"))
+                    .map(f -> esc(f.factor()) + (f.prime() == null ? " (primality unknown)" : f.prime() ? "" : " (composite)") + (f.sigma() == null ? "" : " <small>σ " + esc(f.sigma()) + "</small>"))
                     .collect(Collectors.joining("<br>"));
             String effort = c.curvesByB1().isEmpty() ? "-" : c.curvesByB1().stream()
                     .map(e -> esc(e.b1().toString()) + ", " + (e.b2() == null ? "default" : esc(e.b2().toString())) + ": " + e.curves())

@@ -6,149 +6,241 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.ecmpipe.composite.Primality;
-import org.ecmpipe.result.Factorization;
+import java.util.function.Supplier;
+import org.ecmpipe.server.BoundedPrimality.Verdict;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * Composites, their ECM attempts and their factors. A submission is one transaction that locks its composite's
- * row, so concurrent submissions for one composite are applied one after another: each stored exactly once,
- * the cofactor never updated from a stale value. A repeated {@code submission_id} stores nothing new.
+ * Composites, their ECM attempts and their factors. A submission is one short transaction that locks its
+ * composite's row ({@code SELECT ... FOR UPDATE}): concurrent submissions for one composite apply one after
+ * another, across any number of server processes sharing the database. Unique keys (number, submission_id,
+ * work hash) decide races; a lost race is retried. Nothing expensive runs inside a transaction: primality
+ * verdicts come in from outside, and a transaction that finds one missing rolls back and asks for it
+ * ({@link NeedVerdicts}).
  */
-public final class ResultStore {
+final class ResultStore {
 
     /** How a submission was taken. */
-    public record SubmitOutcome(long attemptId, long compositeId, String factorStatus, String message) {
+    record SubmitOutcome(long attemptId, long compositeId, BigInteger composite, String factorStatus, String message) {
     }
 
-    public record FactorView(String factor, boolean prime, String sigma, String clientId, OffsetDateTime foundAt) {
+    /** A transaction needs the primality of these numbers; nothing was written. */
+    static final class NeedVerdicts extends RuntimeException {
+        final List<BigInteger> numbers;
+
+        NeedVerdicts(List<BigInteger> numbers) {
+            super("primality needed", null, false, false);
+            this.numbers = numbers;
+        }
     }
 
-    public record EffortView(BigInteger b1, BigInteger b2, long curves) {
+    /** What is known of a composite before a submission: its number and factors with their stored verdicts. */
+    record Known(BigInteger number, Map<BigInteger, Verdict> factors) {
     }
 
-    public record CompositeView(long id, String composite, int digits, String project, String status, String cofactor,
-                                List<FactorView> factors, long attemptCount, List<EffortView> curvesByB1) {
+    /**
+     * The factor book worked out before the transaction from {@code number} and its {@code known} factors plus
+     * the submission's; the transaction uses it as is when it finds the same, so no gcd runs under a lock.
+     */
+    record Prepared(BigInteger number, java.util.Set<BigInteger> known, FactorBook.State state) {
     }
 
-    public record UploadOutcome(int added, int existing) {
+    record FactorView(String factor, Boolean prime, String sigma, String clientId, OffsetDateTime foundAt) {
+    }
+
+    record EffortView(BigInteger b1, BigInteger b2, long curves) {
+    }
+
+    record CompositeView(long id, String composite, int digits, String project, String status, String cofactor,
+                         List<FactorView> factors, long attemptCount, List<EffortView> curvesByB1) {
+    }
+
+    record Page(List<CompositeView> composites, long total, int limit, int offset) {
+    }
+
+    record UploadOutcome(int added, int existing) {
     }
 
     private static final int RETRIES = 8;
     private final Jdbi jdbi;
+    private final Clock clock;
 
-    public ResultStore(Jdbi jdbi) {
+    ResultStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
+        this.clock = clock;
     }
 
-    public SubmitOutcome submit(SubmitRequest r) {
-        return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> submitIn(h, r)));
+    /** The composite a number belongs to (as its original number or its current cofactor), read without locks. */
+    Optional<Known> known(BigInteger number) {
+        return jdbi.withHandle(h -> find(h, number, false).map(id -> known(h, id)));
     }
 
-    private SubmitOutcome submitIn(Handle h, SubmitRequest r) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        long compositeId = compositeId(h, r.composite(), r.project(), now);
-        lock(h, compositeId);
-        if (r.submissionId() != null) {
-            Optional<Long> first = h.createQuery("SELECT id FROM attempts WHERE submission_id = :s")
-                    .bind("s", r.submissionId()).mapTo(Long.class).findOne();
-            if (first.isPresent()) {
-                return new SubmitOutcome(first.get(), compositeId, "duplicate",
-                        "submission " + r.submissionId() + " was already stored as attempt " + first.get());
+    private static Known known(Handle h, long id) {
+        String number = h.createQuery("SELECT number FROM composites WHERE id = :id").bind("id", id).mapTo(String.class).one();
+        Map<BigInteger, Verdict> factors = new LinkedHashMap<>();
+        h.createQuery("SELECT factor, prime FROM factors WHERE composite_id = :id").bind("id", id)
+                .map((rs, ctx) -> Map.entry(new BigInteger(rs.getString(1)), Verdict.ofColumn((Boolean) rs.getObject(2))))
+                .forEach(e -> factors.put(e.getKey(), e.getValue()));
+        return new Known(new BigInteger(number), factors);
+    }
+
+    /**
+     * Stores one accepted submission.
+     *
+     * @throws NeedVerdicts when a primality verdict is missing (nothing written)
+     * @throws ApiError 409 when its submission_id was stored with other content
+     */
+    SubmitOutcome submit(Intake in, Map<BigInteger, Verdict> verdicts, Prepared prepared) {
+        return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> submitIn(h, in, verdicts, prepared)));
+    }
+
+    private SubmitOutcome submitIn(Handle h, Intake in, Map<BigInteger, Verdict> verdicts, Prepared prepared) {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        BigInteger submitted = in.submission().composite();
+        Optional<Long> existing = find(h, submitted, true);
+        if (existing.isEmpty()) {
+            Verdict v = verdicts.get(submitted);
+            if (v == null) {
+                throw new NeedVerdicts(List.of(submitted));
             }
         }
-        long attemptId = h.createUpdate("""
-                        INSERT INTO attempts (composite_id, submission_id, client_id, project, method, program, program_version,
-                          b1, b2, curves_requested, curves_completed, parametrization, sigma, execution_time, raw_output, created_at)
-                        VALUES (:c, :sub, :client, :project, :method, :program, :version, :b1, :b2, :curves, :done, :param,
-                          :sigma, :time, :raw, :now)""")
-                .bind("c", compositeId).bind("sub", r.submissionId()).bind("client", r.clientId())
-                .bind("project", r.project()).bind("method", r.method()).bind("program", r.program())
-                .bind("version", r.programVersion()).bind("b1", new BigDecimal(r.b1()))
-                .bind("b2", r.b2() == null ? null : new BigDecimal(r.b2())).bind("curves", r.curves())
-                .bind("done", r.curvesCompleted()).bind("param", r.parametrization()).bind("sigma", r.sigma())
-                .bind("time", r.executionTime()).bind("raw", r.rawOutput()).bind("now", now)
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
-
+        if (in.submission().submissionId() != null) {
+            var first = h.createQuery("SELECT id, composite_id, content_sha256 FROM attempts WHERE submission_id = :s")
+                    .bind("s", in.submission().submissionId()).mapToMap().findOne();
+            if (first.isPresent()) {
+                long id = ((Number) first.get().get("id")).longValue();
+                if (!in.contentHash().equals(first.get().get("content_sha256"))) {
+                    throw new ApiError(409, "submission_id", "submission " + in.submission().submissionId()
+                            + " was already stored (attempt " + id + ") with different content; a submission_id names one result");
+                }
+                return duplicate(h, id, ((Number) first.get().get("composite_id")).longValue(),
+                        "submission " + in.submission().submissionId() + " was already stored as attempt " + id);
+            }
+        }
+        if (in.workHash() != null) {
+            var same = h.createQuery("SELECT id, composite_id FROM attempts WHERE work_hash = :w").bind("w", in.workHash())
+                    .mapToMap().findOne();
+            if (same.isPresent()) {
+                long id = ((Number) same.get().get("id")).longValue();
+                return duplicate(h, id, ((Number) same.get().get("composite_id")).longValue(),
+                        "the same work (composite, method, B1, B2, parametrization, sigma, curves) was already stored as attempt " + id);
+            }
+        }
+        long compositeId = existing.isPresent() ? existing.get() : insertComposite(h, submitted, in.submission().project(), verdicts.get(submitted), now);
+        Known known = known(h, compositeId);
+        Map<BigInteger, Verdict> all = new HashMap<>(verdicts);
+        all.putAll(known.factors());
+        List<BigInteger> candidates = new ArrayList<>(known.factors().keySet());
+        candidates.addAll(in.factors().keySet());
+        FactorBook.State state = prepared.number().equals(known.number()) && prepared.known().equals(known.factors().keySet())
+                && prepared.state().missing().isEmpty() ? prepared.state() : FactorBook.of(known.number(), candidates, all);
+        if (!state.missing().isEmpty()) {
+            throw new NeedVerdicts(List.copyOf(state.missing()));
+        }
+        long attemptId = insertAttempt(h, compositeId, in, now);
         int added = 0;
-        int known = 0;
-        for (SubmitRequest.SubmittedFactor f : r.factors()) {
-            String text = f.factor().toString();
-            boolean exists = h.createQuery("SELECT COUNT(*) FROM factors WHERE composite_id = :c AND factor_sha256 = :sha")
-                    .bind("c", compositeId).bind("sha", sha256(text)).mapTo(Integer.class).one() > 0;
-            if (exists) {
-                known++;
+        for (BigInteger part : state.base()) {
+            if (known.factors().containsKey(part)) {
                 continue;
             }
             h.createUpdate("""
                             INSERT INTO factors (composite_id, factor, factor_sha256, prime, sigma, attempt_id, client_id, found_at)
                             VALUES (:c, :f, :sha, :prime, :sigma, :a, :client, :now)""")
-                    .bind("c", compositeId).bind("f", text).bind("sha", sha256(text))
-                    .bind("prime", Primality.isPrime(f.factor())).bind("sigma", f.sigma() != null ? f.sigma() : r.sigma())
-                    .bind("a", attemptId).bind("client", r.clientId()).bind("now", now).execute();
+                    .bind("c", compositeId).bind("f", part.toString()).bind("sha", sha256(part.toString()))
+                    .bind("prime", all.get(part).column()).bind("sigma", in.sigmaFor(part))
+                    .bind("a", attemptId).bind("client", in.submission().clientId()).bind("now", now).execute();
             added++;
         }
         if (added > 0) {
-            updateCofactor(h, compositeId, now);
+            h.createUpdate("""
+                            UPDATE composites SET cofactor = :cof, cofactor_sha256 = :sha, status = :status, updated_at = :now
+                            WHERE id = :id""")
+                    .bind("cof", state.cofactor().toString()).bind("sha", sha256(state.cofactor().toString()))
+                    .bind("status", state.fullyFactored() ? "fully_factored" : "composite")
+                    .bind("now", now).bind("id", compositeId).execute();
         }
-        String status = added > 0 ? "new_factor" : known > 0 ? "known_factor" : "no_factor";
-        return new SubmitOutcome(attemptId, compositeId, status, "Result logged successfully");
+        String status = added > 0 ? "new_factor" : in.factors().isEmpty() ? "no_factor" : "known_factor";
+        String message = "Result logged successfully" + (in.trivialFactors() > 0 ? "; " + in.trivialFactors()
+                + " trivial factor(s) (1 or the number itself) skipped" : "");
+        return new SubmitOutcome(attemptId, compositeId, known.number(), status, message);
     }
 
-    /** The composite's id, creating its row if it is new (a concurrent creator makes us retry). */
-    private long compositeId(Handle h, BigInteger number, String project, OffsetDateTime now) {
-        String text = number.toString();
-        Optional<Long> id = h.createQuery("SELECT id FROM composites WHERE number_sha256 = :sha")
-                .bind("sha", sha256(text)).mapTo(Long.class).findOne();
-        if (id.isPresent()) {
-            return id.get();
-        }
+    private static SubmitOutcome duplicate(Handle h, long attemptId, long compositeId, String message) {
+        String number = h.createQuery("SELECT number FROM composites WHERE id = :id").bind("id", compositeId).mapTo(String.class).one();
+        return new SubmitOutcome(attemptId, compositeId, new BigInteger(number), "duplicate", message);
+    }
+
+    private static long insertAttempt(Handle h, long compositeId, Intake in, OffsetDateTime now) {
+        var s = in.submission();
+        var p = s.parameters();
         return h.createUpdate("""
-                        INSERT INTO composites (number, number_sha256, digits, project, cofactor, status, created_at, updated_at)
-                        VALUES (:n, :sha, :digits, :project, :n, :status, :now, :now)""")
-                .bind("n", text).bind("sha", sha256(text)).bind("digits", text.length()).bind("project", project)
-                .bind("status", Primality.isPrime(number) ? "fully_factored" : "composite").bind("now", now)
+                        INSERT INTO attempts (composite_id, submission_id, client_id, project, method, program, program_version,
+                          b1, b2, curves_requested, curves_completed, parametrization, sigma, execution_time, raw_output,
+                          created_at, work_hash, content_sha256)
+                        VALUES (:c, :sub, :client, :project, :method, :program, :version, :b1, :b2, :curves, :done, :param,
+                          :sigma, :time, :raw, :now, :work, :content)""")
+                .bind("c", compositeId).bind("sub", s.submissionId()).bind("client", s.clientId())
+                .bind("project", s.project()).bind("method", s.method()).bind("program", s.program())
+                .bind("version", s.programVersion()).bind("b1", new BigDecimal(p.b1()))
+                .bind("b2", p.b2() == null ? null : new BigDecimal(p.b2())).bind("curves", p.curves())
+                .bind("done", s.results().curvesCompleted()).bind("param", in.parametrization()).bind("sigma", p.sigma())
+                .bind("time", s.results().executionTime()).bind("raw", s.rawOutput()).bind("now", now)
+                .bind("work", in.workHash()).bind("content", in.contentHash())
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 
-    private static void lock(Handle h, long compositeId) {
-        h.createQuery("SELECT id FROM composites WHERE id = :id FOR UPDATE").bind("id", compositeId).mapTo(Long.class).one();
+    /** The composite whose number or current cofactor is {@code number} (the oldest such), locked if asked. */
+    private static Optional<Long> find(Handle h, BigInteger number, boolean lock) {
+        String sha = sha256(number.toString());
+        Optional<Long> id = h.createQuery("SELECT id FROM composites WHERE number_sha256 = :sha").bind("sha", sha)
+                .mapTo(Long.class).findOne();
+        if (id.isEmpty()) {
+            id = h.createQuery("SELECT MIN(id) FROM composites WHERE cofactor_sha256 = :sha").bind("sha", sha)
+                    .mapTo(Long.class).findOne();
+        }
+        if (id.isPresent() && lock) {
+            h.createQuery("SELECT id FROM composites WHERE id = :id FOR UPDATE").bind("id", id.get()).mapTo(Long.class).one();
+        }
+        return id;
     }
 
-    /** Recomputes the cofactor from every factor known for the composite. */
-    private static void updateCofactor(Handle h, long compositeId, OffsetDateTime now) {
-        String number = h.createQuery("SELECT number FROM composites WHERE id = :id").bind("id", compositeId)
-                .mapTo(String.class).one();
-        Factorization f = new Factorization(new BigInteger(number));
-        h.createQuery("SELECT factor FROM factors WHERE composite_id = :id").bind("id", compositeId).mapTo(String.class)
-                .forEach(x -> f.add(new BigInteger(x), 0, null));
-        h.createUpdate("UPDATE composites SET cofactor = :cof, status = :status, updated_at = :now WHERE id = :id")
-                .bind("cof", f.cofactor().toString()).bind("status", f.isComplete() ? "fully_factored" : "composite")
-                .bind("now", now).bind("id", compositeId).execute();
+    private static long insertComposite(Handle h, BigInteger number, String project, Verdict verdict, OffsetDateTime now) {
+        String text = number.toString();
+        return h.createUpdate("""
+                        INSERT INTO composites (number, number_sha256, digits, project, cofactor, cofactor_sha256, status,
+                          created_at, updated_at)
+                        VALUES (:n, :sha, :digits, :project, :n, :sha, :status, :now, :now)""")
+                .bind("n", text).bind("sha", sha256(text)).bind("digits", text.length()).bind("project", project)
+                .bind("status", verdict == Verdict.PRIME ? "fully_factored" : "composite").bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 
     /** Adds numbers for a project; numbers already present are left as they are. */
-    public UploadOutcome upload(String project, List<BigInteger> numbers) {
+    UploadOutcome upload(String project, Map<BigInteger, Verdict> numbers) {
         return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             int added = 0;
             int existing = 0;
-            for (BigInteger n : numbers) {
+            for (var n : numbers.entrySet()) {
                 boolean present = h.createQuery("SELECT COUNT(*) FROM composites WHERE number_sha256 = :sha")
-                        .bind("sha", sha256(n.toString())).mapTo(Integer.class).one() > 0;
+                        .bind("sha", sha256(n.getKey().toString())).mapTo(Integer.class).one() > 0;
                 if (present) {
                     existing++;
                 } else {
-                    compositeId(h, n, project, now);
+                    insertComposite(h, n.getKey(), project, n.getValue(), now);
                     added++;
                 }
             }
@@ -156,60 +248,75 @@ public final class ResultStore {
         }));
     }
 
-    public List<CompositeView> list(String project, String status) {
+    /** One page of composites, oldest first: five queries whatever the page size. */
+    Page list(String project, String status, int limit, int offset) {
         return jdbi.withHandle(h -> {
-            StringBuilder sql = new StringBuilder("SELECT id FROM composites WHERE 1 = 1");
+            String where = " WHERE 1 = 1" + (project != null ? " AND project = :project" : "") + (status != null ? " AND status = :status" : "");
+            var count = h.createQuery("SELECT COUNT(*) FROM composites" + where);
+            var rows = h.createQuery("SELECT id, number, digits, project, status, cofactor FROM composites" + where
+                    + " ORDER BY id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
             if (project != null) {
-                sql.append(" AND project = :project");
+                count.bind("project", project);
+                rows.bind("project", project);
             }
             if (status != null) {
-                sql.append(" AND status = :status");
+                count.bind("status", status);
+                rows.bind("status", status);
             }
-            sql.append(" ORDER BY id");
-            var q = h.createQuery(sql.toString());
-            if (project != null) {
-                q.bind("project", project);
-            }
-            if (status != null) {
-                q.bind("status", status);
-            }
-            List<Long> ids = q.mapTo(Long.class).list();
-            List<CompositeView> out = new ArrayList<>();
-            for (long id : ids) {
-                out.add(view(h, id));
-            }
-            return out;
+            long total = count.mapTo(Long.class).one();
+            List<Map<String, Object>> page = rows.mapToMap().list();
+            return new Page(views(h, page), total, limit, offset);
         });
     }
 
-    public Optional<CompositeView> find(BigInteger number) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM composites WHERE number_sha256 = :sha")
-                .bind("sha", sha256(number.toString())).mapTo(Long.class).findOne().map(id -> view(h, id)));
+    Optional<CompositeView> find(BigInteger number) {
+        return jdbi.withHandle(h -> {
+            List<Map<String, Object>> row = h.createQuery("""
+                            SELECT id, number, digits, project, status, cofactor FROM composites WHERE number_sha256 = :sha""")
+                    .bind("sha", sha256(number.toString())).mapToMap().list();
+            return views(h, row).stream().findFirst();
+        });
     }
 
-    private static CompositeView view(Handle h, long id) {
-        var row = h.createQuery("SELECT number, digits, project, status, cofactor FROM composites WHERE id = :id")
-                .bind("id", id).mapToMap().one();
-        List<FactorView> factors = h.createQuery("""
-                        SELECT factor, prime, sigma, client_id, found_at FROM factors WHERE composite_id = :id ORDER BY id""")
-                .bind("id", id)
-                .map((rs, ctx) -> new FactorView(rs.getString("factor"), rs.getBoolean("prime"), rs.getString("sigma"),
-                        rs.getString("client_id"), rs.getObject("found_at", OffsetDateTime.class)))
-                .list();
-        long attempts = h.createQuery("SELECT COUNT(*) FROM attempts WHERE composite_id = :id").bind("id", id)
-                .mapTo(Long.class).one();
-        List<EffortView> effort = h.createQuery("""
-                        SELECT b1, b2, SUM(curves_completed) AS curves FROM attempts
-                        WHERE composite_id = :id AND method = 'ecm' GROUP BY b1, b2 ORDER BY b1, b2""")
-                .bind("id", id)
-                .map((rs, ctx) -> new EffortView(rs.getBigDecimal("b1").toBigIntegerExact(),
-                        rs.getBigDecimal("b2") == null ? null : rs.getBigDecimal("b2").toBigIntegerExact(), rs.getLong("curves")))
-                .list();
-        return new CompositeView(id, (String) row.get("number"), ((Number) row.get("digits")).intValue(),
-                (String) row.get("project"), (String) row.get("status"), (String) row.get("cofactor"), factors, attempts, effort);
+    /** The views of the given composite rows: three queries for any number of rows. */
+    private static List<CompositeView> views(Handle h, List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = rows.stream().map(r -> ((Number) r.get("id")).longValue()).toList();
+        Map<Long, List<FactorView>> factors = new HashMap<>();
+        h.createQuery("""
+                        SELECT composite_id, factor, prime, sigma, client_id, found_at FROM factors
+                        WHERE composite_id IN (<ids>) ORDER BY id""")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> Map.entry(rs.getLong("composite_id"), new FactorView(rs.getString("factor"),
+                        (Boolean) rs.getObject("prime"), rs.getString("sigma"), rs.getString("client_id"),
+                        rs.getObject("found_at", OffsetDateTime.class))))
+                .forEach(e -> factors.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        Map<Long, Long> attempts = new HashMap<>();
+        h.createQuery("SELECT composite_id, COUNT(*) AS n FROM attempts WHERE composite_id IN (<ids>) GROUP BY composite_id")
+                .bindList("ids", ids).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                .forEach(e -> attempts.put(e.getKey(), e.getValue()));
+        Map<Long, List<EffortView>> effort = new HashMap<>();
+        h.createQuery("""
+                        SELECT composite_id, b1, b2, SUM(curves_completed) AS curves FROM attempts
+                        WHERE composite_id IN (<ids>) AND method = 'ecm' GROUP BY composite_id, b1, b2
+                        ORDER BY composite_id, b1, b2""")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> Map.entry(rs.getLong("composite_id"), new EffortView(rs.getBigDecimal("b1").toBigIntegerExact(),
+                        rs.getBigDecimal("b2") == null ? null : rs.getBigDecimal("b2").toBigIntegerExact(), rs.getLong("curves"))))
+                .forEach(e -> effort.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        List<CompositeView> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            long id = ((Number) r.get("id")).longValue();
+            out.add(new CompositeView(id, (String) r.get("number"), ((Number) r.get("digits")).intValue(),
+                    (String) r.get("project"), (String) r.get("status"), (String) r.get("cofactor"),
+                    factors.getOrDefault(id, List.of()), attempts.getOrDefault(id, 0L), effort.getOrDefault(id, List.of())));
+        }
+        return out;
     }
 
-    private <T> T retryingOnConflict(java.util.function.Supplier<T> work) {
+    private <T> T retryingOnConflict(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
@@ -234,7 +341,7 @@ public final class ResultStore {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }

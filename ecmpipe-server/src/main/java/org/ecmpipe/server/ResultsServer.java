@@ -1,6 +1,5 @@
 package org.ecmpipe.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,67 +11,96 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.ecmpipe.api.Submission;
+import org.ecmpipe.api.SubmissionFormat;
+import org.ecmpipe.api.WireException;
 import org.ecmpipe.composite.ExpressionException;
 import org.ecmpipe.composite.NumberExpression;
+import org.ecmpipe.server.BoundedPrimality.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code ecmpipe server}: the results server. Speaks the ecm-wrapper coordination API
- * ({@code POST /api/v1/submit_result}) and adds composite queries, an admin upload and an HTML dashboard.
- * Bad input gets a JSON error (400 malformed JSON, 413 body over 1 MB, 422 invalid fields), never a 500 and
- * never a partial write.
+ * ({@code POST /api/v1/submit_result}) and adds paginated composite queries, an admin upload and an HTML
+ * dashboard. Stateless: any number of these processes may share one PostgreSQL database.
+ *
+ * <p>Every refusal is JSON {@code {"detail": ...}}: 400 malformed JSON, 401 admin key, 404, 405 wrong method,
+ * 409 reused submission_id, 413 body or number too large, 422 invalid field, 429 rate limit (with Retry-After),
+ * 503 database unavailable (with Retry-After). A 2xx is sent only after the transaction has committed.
  */
 public final class ResultsServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsServer.class);
-    /** Bodies larger than this are refused with 413. */
-    public static final int MAX_BODY_BYTES = 1_000_000;
     private static final Set<String> STATUSES = Set.of("composite", "fully_factored");
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+    private static final int MAX_EXPRESSION_LENGTH = 200;
+    private static final int VERDICT_ROUNDS = 4;
 
     private final ResultStore store;
     private final Database database;
-    private final String adminKey;
-    private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+    private final ServerSettings settings;
+    private final SubmissionFormat format;
+    private final BoundedPrimality primality;
+    private final RateLimiter rateLimiter;
+    private final ObjectMapper mapper = new ObjectMapper();
     private final Javalin app;
 
-    /** @param adminKey the key admin requests must carry in {@code X-Admin-Key}; null disables admin requests */
+    /** A server with the default limits; {@code adminKey} null disables the admin API. */
     public ResultsServer(Database database, String adminKey) {
+        this(database, ServerSettings.defaults(adminKey), Clock.systemUTC());
+    }
+
+    public ResultsServer(Database database, ServerSettings settings, Clock clock) {
         this.database = database;
-        this.store = new ResultStore(database.jdbi());
-        this.adminKey = adminKey;
+        this.settings = settings;
+        this.store = new ResultStore(database.jdbi(), clock);
+        this.format = new SubmissionFormat(settings.maxDigits());
+        this.primality = new BoundedPrimality(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), System::nanoTime);
+        this.rateLimiter = new RateLimiter(settings.ratePerMinute(), settings.rateBurst(), clock);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
-            config.http.maxRequestSize = 2L * MAX_BODY_BYTES; // our own limit below answers first, in JSON
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = 2L * settings.maxBodyBytes(); // our own limit answers first, in JSON
             config.jsonMapper(new JavalinJackson(mapper, false));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
         });
+        app.before(this::rateLimit);
         app.get("/health", this::health);
         app.post("/api/v1/submit_result", this::submit);
         app.get("/api/v1/composites", this::list);
         app.get("/api/v1/composites/{number}", this::find);
         app.post("/api/v1/admin/composites", this::upload);
-        app.get("/", ctx -> ctx.html(Dashboard.render(store.list(null, null))));
-        app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.type(), e.field(), e.getMessage()));
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_error", null, e.getMessage()));
-        app.exception(Exception.class, (e, ctx) -> {
-            log.error("{} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "internal_error", null, "internal server error: nothing was stored");
-        });
-        app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                error(ctx, 404, "not_found", null, "no such resource: " + ctx.path());
+        app.get("/", this::dashboard);
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
             }
+            error(ctx, e.status(), e.field(), e.getMessage());
         });
+        app.exception(WireException.class, (e, ctx) -> error(ctx, e.kind().httpStatus(), e.field(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), null, e.getMessage()));
+        app.exception(Exception.class, this::failure);
+        app.error(404, ctx -> replaceError(ctx, 404, "no such resource: " + LogText.safe(ctx.path())));
+        app.error(405, ctx -> replaceError(ctx, 405, "method " + ctx.method() + " is not allowed on " + LogText.safe(ctx.path())));
     }
 
     public ResultsServer start(String host, int port) {
         app.start(host, port);
-        log.info("ecmpipe server listening on http://{}:{}/ (database {})", host, app.port(), database.url());
+        log.info("ecmpipe server listening on http://{}:{}/ (database {}; admin API {})", host, app.port(), database.url(),
+                settings.adminKey().isPresent() ? "enabled" : "disabled: no ADMIN_API_KEY");
         return this;
     }
 
@@ -85,22 +113,78 @@ public final class ResultsServer implements AutoCloseable {
         app.stop();
     }
 
+    private void rateLimit(Context ctx) {
+        if (ctx.path().equals("/health")) {
+            return;
+        }
+        Optional<Duration> wait = rateLimiter.take(ctx.ip());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw new ApiError(429, null, "rate limit: at most " + settings.ratePerMinute() + " requests a minute (bursts of "
+                    + settings.rateBurst() + ") from one address; retry after " + seconds + " s");
+        }
+    }
+
     private void health(Context ctx) {
         boolean db = database.healthy();
+        if (!db) {
+            ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+        }
         ctx.status(db ? 200 : 503).json(mapper.createObjectNode().put("status", db ? "ok" : "degraded")
                 .put("database", db ? "ok" : "unreachable"));
     }
 
     private void submit(Context ctx) {
-        SubmitRequest request = SubmitRequest.from(body(ctx));
-        ResultStore.SubmitOutcome outcome = store.submit(request);
+        Submission submission = format.read(body(ctx));
+        Intake intake = Intake.of(submission, format);
+        ResultStore.SubmitOutcome outcome = store(intake);
         if (!"duplicate".equals(outcome.factorStatus())) {
-            log.info("attempt {} for composite {} from {}: {} curves at B1={}, {}", outcome.attemptId(), outcome.compositeId(),
-                    request.clientId(), request.curvesCompleted(), request.b1(), outcome.factorStatus());
+            log.info("attempt {} on {} from {}: {} curves at B1={}, {}", outcome.attemptId(), LogText.number(outcome.composite()),
+                    LogText.safe(submission.clientId()), submission.results().curvesCompleted(), submission.parameters().b1(),
+                    outcome.factorStatus());
         }
         ctx.json(mapper.createObjectNode().put("status", "success").put("attempt_id", outcome.attemptId())
                 .put("composite_id", outcome.compositeId()).put("message", outcome.message())
                 .put("factor_status", outcome.factorStatus()));
+    }
+
+    /**
+     * Primality checks first, outside any transaction and within the request's time budget; then one short
+     * transaction. If the transaction meets numbers nobody checked yet (another submission changed the
+     * composite meanwhile), it rolls back, they are checked, and it runs again.
+     */
+    private ResultStore.SubmitOutcome store(Intake intake) {
+        long deadline = System.nanoTime() + settings.checkBudget().toNanos();
+        Map<BigInteger, Verdict> verdicts = new HashMap<>();
+        BigInteger n = intake.submission().composite();
+        Optional<ResultStore.Known> known = store.known(n);
+        BigInteger number = known.map(ResultStore.Known::number).orElse(n);
+        Map<BigInteger, Verdict> all = new HashMap<>(known.map(ResultStore.Known::factors).orElse(Map.of()));
+        List<BigInteger> candidates = new java.util.ArrayList<>(all.keySet());
+        candidates.addAll(intake.factors().keySet());
+        if (known.isEmpty()) {
+            verdicts.put(n, primality.check(n, deadline));
+        }
+        all.putAll(verdicts);
+        for (BigInteger missing : FactorBook.of(number, candidates, all).missing()) {
+            verdicts.put(missing, primality.check(missing, deadline));
+        }
+        all.putAll(verdicts);
+        ResultStore.Prepared prepared = new ResultStore.Prepared(number,
+                known.map(k -> k.factors().keySet()).orElse(Set.of()), FactorBook.of(number, candidates, all));
+        for (int round = 1; ; round++) {
+            try {
+                return store.submit(intake, verdicts, prepared);
+            } catch (ResultStore.NeedVerdicts need) {
+                if (round >= VERDICT_ROUNDS) {
+                    throw new ApiError(503, null, "the composite changed under this submission " + round + " times; retry");
+                }
+                for (BigInteger m : need.numbers) {
+                    verdicts.put(m, primality.check(m, deadline));
+                }
+            }
+        }
     }
 
     private void list(Context ctx) {
@@ -108,94 +192,210 @@ public final class ResultsServer implements AutoCloseable {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiError.invalid("status", "must be composite or fully_factored");
         }
-        ArrayNode out = mapper.createArrayNode();
-        store.list(ctx.queryParam("project"), status).forEach(v -> out.add(json(v)));
+        String project = ctx.queryParam("project");
+        if (project != null && (project.length() > 256 || SubmissionFormat.badCharacter(project, false) != null)) {
+            throw ApiError.invalid("project", "must be at most 256 characters without control characters");
+        }
+        ResultStore.Page page = store.list(project, status, intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE),
+                intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode items = out.putArray("composites");
+        page.composites().forEach(v -> items.add(json(v)));
+        out.put("total", page.total()).put("limit", page.limit()).put("offset", page.offset());
+        long next = (long) page.offset() + page.composites().size();
+        if (next < page.total()) {
+            out.put("next_offset", next);
+        } else {
+            out.putNull("next_offset");
+        }
         ctx.json(out);
+    }
+
+    private void dashboard(Context ctx) {
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        ctx.html(Dashboard.render(store.list(null, null, limit, intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE))));
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(text);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.invalid(name, "must be an integer from " + min + " to " + max);
     }
 
     private void find(Context ctx) {
         String text = ctx.pathParam("number");
-        if (text.isEmpty() || text.length() > SubmitRequest.MAX_NUMBER_DIGITS || !text.chars().allMatch(Character::isDigit)) {
+        if (text.length() > settings.maxDigits()) {
+            throw new ApiError(413, "number", "has " + text.length() + " characters; this server takes numbers of at most "
+                    + settings.maxDigits() + " digits");
+        }
+        if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ApiError.invalid("number", "must be a decimal integer");
         }
         ResultStore.CompositeView view = store.find(new BigInteger(text))
-                .orElseThrow(() -> new ApiError(404, "not_found", "number", "composite " + text + " is not known here"));
+                .orElseThrow(() -> new ApiError(404, "number", "composite " + LogText.number(new BigInteger(text)) + " is not known here"));
         ctx.json(json(view));
     }
 
     private void upload(Context ctx) {
-        String given = ctx.header("X-Admin-Key");
-        if (adminKey == null || given == null
-                || !MessageDigest.isEqual(adminKey.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiError(401, "unauthorized", "X-Admin-Key",
-                    adminKey == null ? "admin requests are disabled (start the server with --admin-key)" : "a valid X-Admin-Key header is required");
+        if (settings.adminKey().isEmpty()) {
+            throw new ApiError(403, "X-Admin-Key", "the admin API is disabled: start the server with ADMIN_API_KEY or ADMIN_API_KEY_FILE set");
         }
-        JsonNode body = body(ctx);
+        if (!AdminKey.matches(settings.adminKey().get(), ctx.header("X-Admin-Key"))) {
+            throw new ApiError(401, "X-Admin-Key", "a valid X-Admin-Key header is required");
+        }
+        JsonNode body;
+        try {
+            body = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(body(ctx));
+        } catch (IOException e) {
+            throw new ApiError(400, null, "malformed JSON: " + LogText.safe(e.getMessage()));
+        }
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, null, "the body must be a JSON object");
+        }
         JsonNode project = body.get("project");
-        if (project != null && !project.isNull() && (!project.isTextual() || project.asText().length() > 256)) {
-            throw ApiError.invalid("project", "must be a string of at most 256 characters");
+        if (project != null && !project.isNull() && (!project.isTextual() || project.asText().length() > 256
+                || SubmissionFormat.badCharacter(project.asText(), false) != null)) {
+            throw ApiError.invalid("project", "must be a string of at most 256 characters without control characters");
         }
         JsonNode list = body.get("composites");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw ApiError.invalid("composites", "must be a non-empty list of numbers or expressions");
+        if (list == null || !list.isArray() || list.isEmpty() || list.size() > 10_000) {
+            throw ApiError.invalid("composites", "must be a list of 1 to 10000 numbers or expressions");
         }
-        List<BigInteger> numbers = new ArrayList<>();
+        long deadline = System.nanoTime() + settings.checkBudget().toNanos();
+        Map<BigInteger, Verdict> numbers = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String field = "composites[" + i + "]";
             JsonNode item = list.get(i);
             if (!item.isTextual() && !item.isIntegralNumber()) {
                 throw ApiError.invalid(field, "must be a number or an expression such as (10^71-1)/9");
             }
-            try {
-                BigInteger n = NumberExpression.evaluate(item.asText());
-                if (n.compareTo(BigInteger.ONE) <= 0) {
-                    throw ApiError.invalid(field, "must be greater than 1");
-                }
-                numbers.add(n);
-            } catch (ExpressionException e) {
-                throw ApiError.invalid(field, "not a number: " + e.getMessage());
+            BigInteger n = evaluate(item.asText(), field);
+            if (n.compareTo(BigInteger.ONE) <= 0) {
+                throw ApiError.invalid(field, "must be greater than 1");
             }
+            numbers.put(n, primality.check(n, deadline));
         }
         ResultStore.UploadOutcome outcome = store.upload(project == null || project.isNull() ? null : project.asText(), numbers);
         ctx.json(mapper.createObjectNode().put("status", "success").put("added", outcome.added()).put("existing", outcome.existing()));
     }
 
-    /** The request body as JSON: 413 past {@link #MAX_BODY_BYTES}, 400 when it is not JSON. */
-    private JsonNode body(Context ctx) {
-        if (ctx.contentLength() > MAX_BODY_BYTES) {
-            throw tooLarge();
+    /**
+     * A plain number, or an expression whose size bound ({@link ExpressionSize}) is within the digit limit, so
+     * that evaluating it is cheap.
+     */
+    private BigInteger evaluate(String text, String field) {
+        String s = text.strip();
+        if (NumberExpression.isPlainDecimal(s)) {
+            if (s.length() > settings.maxDigits()) {
+                throw new ApiError(413, field, "has " + s.length() + " digits; this server takes numbers of at most "
+                        + settings.maxDigits() + " digits");
+            }
+            return new BigInteger(s);
+        }
+        if (s.length() > MAX_EXPRESSION_LENGTH) {
+            throw ApiError.invalid(field, "expressions are limited to " + MAX_EXPRESSION_LENGTH + " characters");
+        }
+        double bound = ExpressionSize.digitsBound(s);
+        if (bound > settings.maxDigits() + 1) {
+            throw new ApiError(413, field, "may have up to " + (Double.isInfinite(bound) ? "astronomically many" : (long) bound)
+                    + " digits; this server takes numbers of at most " + settings.maxDigits() + " digits");
+        }
+        BigInteger n;
+        try {
+            n = NumberExpression.evaluate(s);
+        } catch (ExpressionException | ArithmeticException e) {
+            throw ApiError.invalid(field, "not a number: " + LogText.safe(e.getMessage()));
+        }
+        if (n.toString().length() > settings.maxDigits()) {
+            throw new ApiError(413, field, "has " + n.toString().length() + " digits; this server takes numbers of at most "
+                    + settings.maxDigits() + " digits");
+        }
+        return n;
+    }
+
+    /** The request body: 413 past the configured limit (before reading it all). */
+    private byte[] body(Context ctx) {
+        int max = settings.maxBodyBytes();
+        if (ctx.contentLength() > max) {
+            throw tooLarge(max);
         }
         byte[] bytes;
         try (InputStream in = ctx.bodyInputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            bytes = in.readNBytes(max + 1);
         } catch (IOException e) {
-            throw new ApiError(400, "bad_request", null, "cannot read the request body: " + e.getMessage());
+            throw new ApiError(400, null, "cannot read the request body: " + LogText.safe(e.getMessage()));
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw tooLarge();
+        if (bytes.length > max) {
+            throw tooLarge(max);
         }
-        try {
-            JsonNode node = mapper.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new ApiError(400, "malformed_json", null, "the body must be a JSON object");
+        return bytes;
+    }
+
+    private static ApiError tooLarge(int max) {
+        return new ApiError(413, null, "the body is larger than this server's limit of " + max + " bytes");
+    }
+
+    /** Not the client's fault: 503 when the database is unavailable, else 500 (logged). */
+    private void failure(Exception e, Context ctx) {
+        if (databaseUnavailable(e) || database.closed()) {
+            log.warn("{} {}: database unavailable ({})", ctx.method(), LogText.safe(ctx.path()), LogText.safe(String.valueOf(rootMessage(e))));
+            ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+            error(ctx, 503, null, "the database is unavailable; nothing was stored. Retry later");
+            return;
+        }
+        log.error("{} {} failed", ctx.method(), LogText.safe(ctx.path()), e);
+        error(ctx, 500, null, "internal server error: nothing was stored");
+    }
+
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
+                return true;
             }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new ApiError(400, "malformed_json", null, "malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ApiError(400, "malformed_json", null, "malformed JSON: " + e.getMessage());
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                int code = sql.getErrorCode();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+                    return true;
+                }
+                if (code == 90098 || code == 90121 || code == 90067) { // H2: database closed / connection broken
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private void replaceError(Context ctx, int status, String message) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith("application/json") || ctx.result() == null || !ctx.result().contains("\"detail\"")) {
+            error(ctx, status, null, message);
         }
     }
 
-    private static ApiError tooLarge() {
-        return new ApiError(413, "payload_too_large", null, "the body is larger than " + MAX_BODY_BYTES + " bytes");
-    }
-
-    private void error(Context ctx, int status, String type, String field, String message) {
-        ObjectNode body = mapper.createObjectNode().put("status", "error").put("message", message);
-        ObjectNode detail = body.putArray("errors").addObject().put("type", type).put("message", message);
+    private void error(Context ctx, int status, String field, String message) {
+        ObjectNode body = mapper.createObjectNode().put("detail", field == null ? message : field + ": " + message);
         if (field != null) {
-            detail.put("field", field);
+            body.put("field", field);
         }
         ctx.status(status).json(body);
     }
@@ -205,8 +405,14 @@ public final class ResultsServer implements AutoCloseable {
         o.put("composite", v.composite()).put("digits", v.digits()).put("project", v.project()).put("status", v.status());
         ArrayNode factors = o.putArray("factors");
         for (ResultStore.FactorView f : v.factors()) {
-            factors.addObject().put("factor", f.factor()).put("prime", f.prime()).put("sigma", f.sigma())
-                    .put("client_id", f.clientId()).put("found_at", f.foundAt() == null ? null : f.foundAt().toInstant().toString());
+            ObjectNode fo = factors.addObject().put("factor", f.factor());
+            if (f.prime() == null) {
+                fo.putNull("prime");
+            } else {
+                fo.put("prime", f.prime());
+            }
+            fo.put("sigma", f.sigma()).put("client_id", f.clientId())
+                    .put("found_at", f.foundAt() == null ? null : f.foundAt().toInstant().toString());
         }
         o.put("attempt_count", v.attemptCount());
         ArrayNode effort = o.putArray("curves_by_b1");

@@ -14,7 +14,8 @@ final class TestDatabases {
     private TestDatabases() {
     }
 
-    record Kind(String name, Function<Path, Database> open) {
+    /** @param open a fresh, empty database; {@code join} another pool on the database {@code open} gave */
+    record Kind(String name, Function<Path, Database> open, Function<Path, Database> join) {
         @Override
         public String toString() {
             return name;
@@ -23,15 +24,16 @@ final class TestDatabases {
 
     static List<Kind> all() {
         List<Kind> kinds = new ArrayList<>();
-        kinds.add(new Kind("H2", Database::embedded));
+        kinds.add(new Kind("H2", Database::embedded, Database::embedded));
         String url = System.getenv("ECMPIPE_TEST_POSTGRES_URL");
         if (url != null && !url.isBlank()) {
+            Function<Path, Database> join = dir -> Database.connect(url, System.getenv("ECMPIPE_TEST_POSTGRES_USER"),
+                    System.getenv("ECMPIPE_TEST_POSTGRES_PASSWORD"));
             kinds.add(new Kind("PostgreSQL", dir -> {
-                Database db = Database.connect(url, System.getenv("ECMPIPE_TEST_POSTGRES_USER"),
-                        System.getenv("ECMPIPE_TEST_POSTGRES_PASSWORD"));
-                db.jdbi().useHandle(h -> h.execute("TRUNCATE factors, attempts, composites RESTART IDENTITY"));
+                Database db = join.apply(dir);
+                db.jdbi().useHandle(h -> h.execute("TRUNCATE factors, attempts, composites RESTART IDENTITY CASCADE"));
                 return db;
-            }));
+            }, join));
         } else if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("CI must test PostgreSQL: set ECMPIPE_TEST_POSTGRES_URL (see .ci/run)");
         }

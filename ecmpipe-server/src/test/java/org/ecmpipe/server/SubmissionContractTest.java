@@ -1,0 +1,138 @@
+package org.ecmpipe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ecmpipe.server.ServerHarness.N;
+import static org.ecmpipe.server.ServerHarness.P;
+import static org.ecmpipe.server.ServerHarness.Q;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.ecmpipe.api.Submission;
+import org.ecmpipe.ecm.Sigma;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.result.Factorization;
+import org.ecmpipe.result.ResultBuilder;
+import org.ecmpipe.result.Factor;
+import org.ecmpipe.submit.SubmissionBody;
+import org.ecmpipe.submit.SubmissionClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract between the client and the server: the body core's {@link SubmissionBody} writes for a finished
+ * number, sent by core's {@link SubmissionClient}, is accepted by the real server and stored field for field;
+ * and the client reads the server's refusals as final.
+ */
+class SubmissionContractTest {
+    private ServerHarness s;
+
+    @TempDir
+    Path dir;
+
+    static List<TestDatabases.Kind> databases() {
+        return TestDatabases.all();
+    }
+
+    @AfterEach
+    void stop() {
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private static CompositeResult result() {
+        Instant t = Instant.parse("2026-11-25T09:00:00Z");
+        Factorization f = new Factorization(N);
+        f.add(P, 1, Sigma.of(3, 4_011_902_337L));
+        f.add(Q, 2, Sigma.of(3, 77_777L));
+        return ResultBuilder.of(N, Clock.fixed(t.plusSeconds(20), ZoneOffset.UTC)).factorization(f)
+                .bounds(11_000, new BigInteger("1873422")).param(3).stage1(64, 12.3456, false, "cpu").stage2(60, 7.25)
+                .ecmVersion("7.0.5").startedAt(t).done();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void whatTheClientWritesTheServerStoresFieldForField(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings());
+        Submission wire = SubmissionBody.submission(result(), "cunningham", "alice-box1");
+        ObjectNode body = SubmissionBody.of(result(), "cunningham", "alice-box1");
+        SubmissionClient client = new SubmissionClient(URI.create(s.base + "/api/v1"), 1, Duration.ofMillis(10), Duration.ofSeconds(30));
+        body.put("submission_id", wire.submissionId());
+
+        SubmissionClient.Outcome outcome = client.send(body);
+        assertThat(outcome).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
+        assertThat(((SubmissionClient.Outcome.Accepted) outcome).factorStatus()).isEqualTo("new_factor");
+        assertThat(((SubmissionClient.Outcome.Accepted) client.send(body)).factorStatus()).isEqualTo("duplicate");
+
+        Map<String, Object> attempt = s.database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM attempts").mapToMap().one());
+        assertThat(attempt.get("submission_id")).isEqualTo(wire.submissionId());
+        assertThat(attempt.get("client_id")).isEqualTo("alice-box1");
+        assertThat(attempt.get("project")).isEqualTo("cunningham");
+        assertThat(attempt.get("method")).isEqualTo("ecm");
+        assertThat(attempt.get("program")).isEqualTo("gmp-ecm");
+        assertThat(attempt.get("program_version")).isEqualTo("7.0.5");
+        assertThat(new BigInteger(attempt.get("b1").toString())).isEqualTo(BigInteger.valueOf(11_000));
+        assertThat(new BigInteger(attempt.get("b2").toString())).isEqualTo(new BigInteger("1873422"));
+        assertThat(((Number) attempt.get("curves_requested")).intValue()).isEqualTo(64);
+        assertThat(((Number) attempt.get("curves_completed")).intValue()).as("stage 2 ran: its curve count").isEqualTo(60);
+        assertThat(((Number) attempt.get("parametrization")).intValue()).isEqualTo(3);
+        assertThat(attempt.get("sigma")).isEqualTo("3:4011902337");
+        assertThat(((Number) attempt.get("execution_time")).doubleValue()).isEqualTo(19.596);
+        assertThat(attempt.get("work_hash")).isNotNull();
+
+        var factors = s.database.jdbi().withHandle(h -> h.createQuery("SELECT factor, sigma, prime FROM factors ORDER BY factor")
+                .mapToMap().list());
+        assertThat(factors).hasSize(2);
+        assertThat(factors).anySatisfy(f -> {
+            assertThat(f.get("factor")).isEqualTo(P.toString());
+            assertThat(f.get("sigma")).isEqualTo("3:4011902337");
+            assertThat(f.get("prime")).isEqualTo(true);
+        });
+        assertThat(factors).anySatisfy(f -> {
+            assertThat(f.get("factor")).isEqualTo(Q.toString());
+            assertThat(f.get("sigma")).isEqualTo("3:77777");
+        });
+        var composite = s.json("/api/v1/composites/" + N);
+        assertThat(composite.get("project").asText()).isEqualTo("cunningham");
+        assertThat(composite.get("cofactor").asText()).isEqualTo(result().cofactor().toString());
+        assertThat(composite.get("status").asText()).isEqualTo("fully_factored");
+
+        // the body round-trips through the one wire type unchanged
+        assertThat(new org.ecmpipe.api.SubmissionFormat(20_000).read(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo(wire);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theClientTakesTheServersRefusalsAsFinalAndKeepsTheDetail(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings());
+        SubmissionClient client = new SubmissionClient(URI.create(s.base + "/api/v1"), 3, Duration.ofMillis(10), Duration.ofSeconds(30));
+        ObjectNode body = SubmissionBody.of(result(), null, "alice-box1");
+        ((ObjectNode) body.get("results").get("factors_found").get(0)).put("factor", "7");
+        SubmissionClient.Outcome outcome = client.send(body);
+        assertThat(outcome).isInstanceOfSatisfying(SubmissionClient.Outcome.Rejected.class, r -> {
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.message()).startsWith("HTTP 422: results.factors_found[0].factor: factor 7 does not divide");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theClientWaitsAsLongAsA429AsksAndThenGetsThrough(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings().withRate(60, 1)); // one request a second
+        SubmissionClient client = new SubmissionClient(URI.create(s.base + "/api/v1"), 2, Duration.ofMillis(10), Duration.ofSeconds(30));
+        assertThat(client.send(SubmissionBody.of(result(), null, "alice-box1"))).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
+        // the bucket is empty: the server answers 429 with Retry-After: 1, and the client's 10 ms backoff alone would be too short
+        assertThat(client.send(SubmissionBody.of(result(), null, "alice-box1"))).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
+    }
+}

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.ecmpipe.ecm.EcmLine;
 import org.ecmpipe.ecm.EcmOutputParser;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.GpuStandIn;
 import org.ecmpipe.testing.JsonLines;
@@ -76,7 +76,7 @@ class GpuVersionsTest {
             assertThat(n.mod(factor)).isZero();
             if (f.get("stage").asInt() == 1 && !f.get("sigma").isNull()) {
                 String sigma = f.get("sigma").asText();
-                ProcessRun run = ProcessRun.run(ecmChildren.children(), List.of(RealEcm.path().toString(), "-sigma", sigma,
+                CompletedProcess run = CompletedProcess.run(ecmChildren.children(), List.of(RealEcm.path().toString(), "-sigma", sigma,
                         "11000", "0"), n + "\n", Duration.ofMinutes(1), l -> { });
                 EcmOutputParser parser = new EcmOutputParser();
                 assertThat(run.stdout().stream().map(parser::parse).filter(EcmLine.FactorFound.class::isInstance)

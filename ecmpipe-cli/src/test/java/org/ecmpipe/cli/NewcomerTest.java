@@ -149,6 +149,23 @@ class NewcomerTest {
         assertThat(Files.readString(dir.resolve("w/ecmpipe.log"))).contains("(target t22.00): skipped");
     }
 
+    @Test
+    void onTheCpuWithoutB1OrCurvesEachNumberIsWorkedToTheTLevelItsSizeCallsFor() throws Exception {
+        PlantedNumbers.Planted c50 = PlantedNumbers.planted(81, 25, 25); // 4/13 of 50 digits is t15.4: t20 at least
+        Path numbers = Files.writeString(dir.resolve("n.txt"), c50.n() + "\n");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--stage2-workers", "2", "--work-dir",
+                dir.resolve("w").toString(), "--no-submit")).as(err.toString()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
+        assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.get("b1").asLong()).isEqualTo(11000));
+        if (rows.getLast().get("cofactor_prime").asBoolean()) {
+            return; // a p25 found on the way settles it: nothing more to check
+        }
+        java.util.List<org.ecmpipe.tlevel.WorkItem> work = new java.util.ArrayList<>();
+        org.ecmpipe.result.ResultsFile.read(dir.resolve("w/results.jsonl")).results().forEach(r -> work.addAll(r.work()));
+        assertThat(org.ecmpipe.tlevel.TLevel.of(work)).isBetween(20.0, 21.0);
+        assertThat(Files.readString(dir.resolve("w/ecmpipe.log"))).contains("4/13 of its digits");
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

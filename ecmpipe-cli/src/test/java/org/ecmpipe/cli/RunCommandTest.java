@@ -18,7 +18,7 @@ import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmLine;
 import org.ecmpipe.ecm.EcmOutputParser;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.testing.GpuStandIn;
 import org.ecmpipe.testing.EcmChildren;
 import org.ecmpipe.testing.JsonLines;
@@ -201,7 +201,7 @@ class RunCommandTest {
         EcmOutputParser parser = new EcmOutputParser();
         Set<BigInteger> found = new HashSet<>();
         for (PlantedNumbers.Planted p : planted) {
-            ProcessRun run = ProcessRun.run(ecmChildren.children(), List.of(ecm.path().toString(), "-param", "3", "-c",
+            CompletedProcess run = CompletedProcess.run(ecmChildren.children(), List.of(ecm.path().toString(), "-param", "3", "-c",
                     String.valueOf(CURVES), String.valueOf(B1)), p.n() + "\n", Duration.ofMinutes(2), l -> { });
             for (String line : run.stdout()) {
                 if (parser.parse(line) instanceof EcmLine.FactorFound f && p.primes().contains(f.factor())) {

@@ -81,7 +81,7 @@ public final class BatchRun {
      */
     public BatchOutcome run(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed)
             throws IOException {
-        if (settings.targetT() != null) {
+        if (settings.towardsTargets()) {
             TargetRounds rounds = new TargetRounds(settings, clock);
             this.rounds = rounds;
             return rounds.run(source, listener, restart, retryFailed);

@@ -27,12 +27,15 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param targetT run rounds of curves until each number reaches this t-level; null for one round
  * @param b1Given B1 was set (command line or config), not left to its default: with a target, B1 then stays fixed
  * @param curvesGiven the number of curves was set: with a target, each round runs that many
+ * @param sizedTargets stage 1 on the CPU with none of B1, curves and target set: each number is worked to the
+ *     t-level its size calls for ({@link #targetFor}) instead of one curve at the GPU's B1
  */
 public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int param, boolean gpu,
                           List<Integer> gpuDevices, Integer gpuCurves, Boolean cgbn, int stage1Workers,
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
-                          Submission submission, Double targetT, boolean b1Given, boolean curvesGiven) {
+                          Submission submission, Double targetT, boolean b1Given, boolean curvesGiven,
+                          boolean sizedTargets) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -88,14 +91,32 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 s.path(Catalog.WORK_DIR), s.path(Catalog.RESULTS), s.count(Catalog.QUEUE_DEPTH, 1),
                 s.flag(Catalog.KEEP_RESIDUES), submission, targetT(s),
                 s.get(Catalog.B1).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
-                s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT);
+                s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
+                !gpu && targetT(s) == null && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
+                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT);
+    }
+
+    /** Whether the run goes in rounds towards t-levels (a target given, or sized targets). */
+    boolean towardsTargets() {
+        return targetT != null || sizedTargets;
+    }
+
+    /**
+     * The t-level a number is worked to: the target given, else 4/13 of its digits clamped to 20..85 (ecm-wrapper's
+     * default target for a composite, about the effort worth spending before NFS).
+     */
+    double targetFor(java.math.BigInteger n) {
+        if (targetT != null) {
+            return targetT;
+        }
+        return Math.max(20, Math.min(85, n.toString().length() * 4.0 / 13));
     }
 
     /** These settings with another B1 and curve count (one round of a run to a target t-level). */
     RunSettings withRound(long roundB1, int roundCurves) {
         return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
                 stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
-                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven);
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets);
     }
 
     private static Double targetT(Settings s) {

@@ -58,7 +58,10 @@ final class TargetRounds {
 
     BatchOutcome run(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed)
             throws IOException {
-        double target = settings.targetT();
+        if (settings.targetT() == null) {
+            log.info("Stage 1 on the CPU and none of --b1, --curves, --target-t given: each number is worked to the"
+                    + " t-level of 4/13 of its digits (t30.8 for a c100; give --b1 and --curves for fixed work)");
+        }
         Path resultsFile = settings.resultsFile() != null ? settings.resultsFile()
                 : Layout.of(settings.workDir()).defaultResultsFile();
         Set<BigInteger> ranHere = new HashSet<>();
@@ -70,7 +73,8 @@ final class TargetRounds {
             Map<BigInteger, List<CompositeResult>> earlier = byNumber(ResultsFile.read(resultsFile).results());
             Map<Step, List<Composite>> groups = new LinkedHashMap<>();
             for (Composite c : source.numbers()) {
-                Step step = step(c, earlier.getOrDefault(c.value(), List.of()), target, retryFailed && round == 1, round);
+                Step step = step(c, earlier.getOrDefault(c.value(), List.of()), settings.targetFor(c.value()),
+                        retryFailed && round == 1, round);
                 if (step != null) {
                     groups.computeIfAbsent(step, k -> new ArrayList<>()).add(c);
                 }
@@ -80,8 +84,8 @@ final class TargetRounds {
             }
             for (Map.Entry<Step, List<Composite>> group : groups.entrySet()) {
                 Step step = group.getKey();
-                log.info("Round {} towards t{}: {} number(s) at B1={}, {} {} each", round, fmt(target),
-                        group.getValue().size(), step.b1(), step.curves(), settings.gpu() ? "GPU batch(es)" : "curves");
+                log.info("Round {}: {} number(s) at B1={}, {} {} each", round, group.getValue().size(), step.b1(),
+                        step.curves(), settings.gpu() ? "GPU batch(es)" : "curves");
                 BatchRun run = new BatchRun(settings.withRound(step.b1(), step.curves()), clock);
                 current = run;
                 BatchOutcome outcome = run.runOnce(new NumberSource(source.name(), group.getValue()), listener,

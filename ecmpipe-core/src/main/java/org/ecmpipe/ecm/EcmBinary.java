@@ -29,12 +29,12 @@ public record EcmBinary(Path path, String version, String configuredWith, boolea
      */
     public static EcmBinary probe(Path path, ChildProcesses children) {
         EcmOutputParser parser = new EcmOutputParser();
-        ProcessRun banner = ProcessRun.run(children, List.of(path.toString(), "100"), "", PROBE_TIMEOUT, line -> { });
+        CompletedProcess banner = CompletedProcess.run(children, List.of(path.toString(), "100"), "", PROBE_TIMEOUT, line -> { });
         EcmLine.Banner found = banner.stdout().stream().map(parser::parse)
                 .filter(EcmLine.Banner.class::isInstance).map(EcmLine.Banner.class::cast).findFirst()
                 .orElseThrow(() -> new EcmException(path + " does not print a GMP-ECM banner (exit code "
                         + banner.exitCode() + "): is it GMP-ECM?"));
-        ProcessRun config = ProcessRun.run(children, List.of(path.toString(), "-printconfig"), "", PROBE_TIMEOUT, line -> { });
+        CompletedProcess config = CompletedProcess.run(children, List.of(path.toString(), "-printconfig"), "", PROBE_TIMEOUT, line -> { });
         boolean withGpu = found.gpuBuild() || config.stdout().stream().anyMatch(l -> l.matches("WITH_GPU\\s*=\\s*1\\s*"));
         return new EcmBinary(path, found.version(), found.configuredWith(), withGpu,
                 ExecutableSearch.onPath("stdbuf").orElse(null));

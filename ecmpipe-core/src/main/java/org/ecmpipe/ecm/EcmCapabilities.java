@@ -62,7 +62,7 @@ public record EcmCapabilities(EcmBinary ecm, boolean cgbn, List<DeviceBatch> def
         boolean cgbn = false;
         if (ecm.gpu()) {
             if (ecm.needsCgbnFlag()) {
-                ProcessRun help = ProcessRun.run(children, List.of(ecm.path().toString(), "-h"), "", PROBE_TIMEOUT, l -> { });
+                CompletedProcess help = CompletedProcess.run(children, List.of(ecm.path().toString(), "-h"), "", PROBE_TIMEOUT, l -> { });
                 cgbn = help.stdout().stream().anyMatch(l -> l.strip().startsWith("-cgbn "));
             } else {
                 cgbn = true;
@@ -90,7 +90,7 @@ public record EcmCapabilities(EcmBinary ecm, boolean cgbn, List<DeviceBatch> def
      */
     public int defaultBatchSize(ChildProcesses children, Integer device, boolean cgbnFlag) {
         List<String> command = EcmCommand.gpuStage1(ecm, device, null, cgbnFlag, 1, null, 100);
-        ProcessRun run = ProcessRun.run(children, command, PROBE_NUMBER + "\n", PROBE_TIMEOUT, l -> { });
+        CompletedProcess run = CompletedProcess.run(children, command, PROBE_NUMBER + "\n", PROBE_TIMEOUT, l -> { });
         EcmOutputParser parser = new EcmOutputParser();
         Integer banner = null;
         Integer computed = null;

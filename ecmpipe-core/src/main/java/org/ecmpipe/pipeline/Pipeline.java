@@ -95,7 +95,7 @@ public final class Pipeline {
      * @throws IOException the first checkpoint or result that could not be written (the run stopped there)
      */
     public PipelineReport run(List<PlannedNumber> work) throws IOException {
-        return new Run(work).execute();
+        return new Execution(work).execute();
     }
 
     /** A number whose stage 1 ended, on its way to stage 2. A null number marks the end of the work. */
@@ -125,7 +125,7 @@ public final class Pipeline {
     private record Finished(CompositeResult result, Stage2Result stage2) {
     }
 
-    private final class Run {
+    private final class Execution {
         private final List<PlannedNumber> work;
         private final BlockingQueue<Handoff> queue = new ArrayBlockingQueue<>(options.queueDepth());
         private final AtomicInteger next = new AtomicInteger();
@@ -137,7 +137,7 @@ public final class Pipeline {
         private final List<Thread> threads = new ArrayList<>();
         private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
 
-        Run(List<PlannedNumber> work) {
+        Execution(List<PlannedNumber> work) {
             this.work = List.copyOf(work);
         }
 

@@ -32,7 +32,7 @@ public final class CpuStage1Engine implements Stage1Engine {
     private final EcmBinary ecm;
     private final int param;
     private final int processes;
-    private final EcmStage1Run runner;
+    private final Stage1Process runner;
 
     public CpuStage1Engine(EcmBinary ecm, ChildProcesses children, int param) {
         this(ecm, children, param, 1);
@@ -49,7 +49,7 @@ public final class CpuStage1Engine implements Stage1Engine {
         this.ecm = ecm;
         this.param = param;
         this.processes = processes;
-        this.runner = new EcmStage1Run(ecm, children);
+        this.runner = new Stage1Process(ecm, children);
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.EcmLine;
 import org.ecmpipe.ecm.EcmOutputParser;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.ecm.Sigma;
 
 /**
@@ -62,7 +62,7 @@ final class CurveSplit {
 
     /** What one curve finds in stage 1 of {@code m} at {@code b1}: 1 when nothing, null when ecm failed. */
     private BigInteger found(BigInteger m, Sigma sigma, long b1, Duration timeout) {
-        ProcessRun run = ProcessRun.run(children, EcmCommand.cpuCurve(ecm, sigma, b1), m + "\n", timeout, l -> { });
+        CompletedProcess run = CompletedProcess.run(children, EcmCommand.cpuCurve(ecm, sigma, b1), m + "\n", timeout, l -> { });
         if (run.timedOut() || (run.exitCode() & 1) != 0) {
             return null;
         }

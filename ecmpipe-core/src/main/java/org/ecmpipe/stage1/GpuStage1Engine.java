@@ -24,7 +24,7 @@ public final class GpuStage1Engine implements Stage1Engine {
     private final Integer device;
     private final Integer gpuCurves;
     private final boolean cgbn;
-    private final EcmStage1Run runner;
+    private final Stage1Process runner;
     private final SigmaCheck sigmaCheck;
     private volatile Integer batchSize;
 
@@ -42,7 +42,7 @@ public final class GpuStage1Engine implements Stage1Engine {
         this.device = device;
         this.gpuCurves = gpuCurves;
         this.cgbn = cgbn;
-        this.runner = new EcmStage1Run(ecm, children);
+        this.runner = new Stage1Process(ecm, children);
         this.sigmaCheck = new SigmaCheck(ecm, children);
     }
 

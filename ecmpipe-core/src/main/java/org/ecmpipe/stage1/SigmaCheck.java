@@ -7,7 +7,7 @@ import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.EcmLine;
 import org.ecmpipe.ecm.EcmOutputParser;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.ecm.Sigma;
 
 /**
@@ -27,7 +27,7 @@ final class SigmaCheck {
 
     /** @return null when the curve finds the factor, else what went wrong (for a warning) */
     String check(BigInteger n, long b1, Sigma sigma, BigInteger factor, Duration timeout) {
-        ProcessRun run = ProcessRun.run(children, EcmCommand.cpuCurve(ecm, sigma, b1), n + "\n", timeout, l -> { });
+        CompletedProcess run = CompletedProcess.run(children, EcmCommand.cpuCurve(ecm, sigma, b1), n + "\n", timeout, l -> { });
         if (run.timedOut()) {
             return "the CPU check of sigma " + sigma + " ran past " + timeout.toSeconds() + " s";
         }

@@ -9,7 +9,7 @@ import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmLine;
 import org.ecmpipe.ecm.EcmOutputParser;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.ecm.Sigma;
 
 /** The reference to compare against: one plain {@code ecm -sigma P:S B1 B2} run, stage 1 and 2 in one process. */
@@ -23,7 +23,7 @@ public final class OneShotEcm {
         List<String> command = b2 == null
                 ? List.of(ecm.path().toString(), "-sigma", sigma.toString(), Long.toString(b1))
                 : List.of(ecm.path().toString(), "-sigma", sigma.toString(), Long.toString(b1), b2.toString());
-        ProcessRun run = ProcessRun.run(children, command, n + "\n", Duration.ofMinutes(2), line -> { });
+        CompletedProcess run = CompletedProcess.run(children, command, n + "\n", Duration.ofMinutes(2), line -> { });
         if ((run.exitCode() & 1) != 0) {
             throw new IllegalStateException("one-shot ecm failed: " + run.exitCode() + " " + run.stderrTail());
         }

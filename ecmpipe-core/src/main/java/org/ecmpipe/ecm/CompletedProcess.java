@@ -14,15 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One finished run of a child process: its exit code and everything it printed. Runs an argument list, never
+ * A child process that ran to its end: its exit code and everything it printed. Runs an argument list, never
  * a shell.
  *
  * @param exitCode the exit code, or -1 when it was ended for running past its timeout
  */
-public record ProcessRun(List<String> command, int exitCode, List<String> stdout, List<String> stderr,
+public record CompletedProcess(List<String> command, int exitCode, List<String> stdout, List<String> stderr,
                          Duration elapsed, boolean timedOut) {
 
-    public ProcessRun {
+    public CompletedProcess {
         command = List.copyOf(command);
         stdout = List.copyOf(stdout);
         stderr = List.copyOf(stderr);
@@ -34,7 +34,7 @@ public record ProcessRun(List<String> command, int exitCode, List<String> stdout
      *
      * @throws EcmException when the process cannot be started or the wait is interrupted (the child is ended)
      */
-    public static ProcessRun run(ChildProcesses children, List<String> command, String stdin, Duration timeout,
+    public static CompletedProcess run(ChildProcesses children, List<String> command, String stdin, Duration timeout,
                                  Consumer<String> onLine) {
         long start = System.nanoTime();
         Process process;
@@ -69,7 +69,7 @@ public record ProcessRun(List<String> command, int exitCode, List<String> stdout
             outReader.join(Duration.ofSeconds(5));
             errReader.join(Duration.ofSeconds(5));
             watchdog.interrupt();
-            return new ProcessRun(command, timedOut.get() ? -1 : code, snapshot(out), snapshot(err), elapsedSince(start),
+            return new CompletedProcess(command, timedOut.get() ? -1 : code, snapshot(out), snapshot(err), elapsedSince(start),
                     timedOut.get());
         } catch (InterruptedException e) {
             ChildProcesses.end(process, Duration.ZERO);

@@ -14,11 +14,11 @@ import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.EcmExit;
 import org.ecmpipe.ecm.EcmOutputParser;
 import org.ecmpipe.ecm.FoundFactor;
-import org.ecmpipe.ecm.ProcessRun;
+import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.residue.ResidueFile;
 
 /** Runs one stage-1 ecm command and reads its output into a {@link Stage1Result}: shared by CPU and GPU engines. */
-final class EcmStage1Run {
+final class Stage1Process {
     private final EcmBinary ecm;
     private final ChildProcesses children;
     /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
@@ -27,7 +27,7 @@ final class EcmStage1Run {
     private final EcmOutputParser parser = new EcmOutputParser();
     private final CurveSplit curveSplit;
 
-    EcmStage1Run(EcmBinary ecm, ChildProcesses children) {
+    Stage1Process(EcmBinary ecm, ChildProcesses children) {
         this.ecm = ecm;
         this.children = children;
         this.curveSplit = new CurveSplit(ecm, children);
@@ -47,7 +47,7 @@ final class EcmStage1Run {
             throw new EcmException("cannot create the directory for " + request.residueFile() + ": " + e.getMessage(), e);
         }
         Stage1Transcript transcript = new Stage1Transcript();
-        ProcessRun run = ProcessRun.run(children, command, request.composite() + "\n", request.timeout(), line -> {
+        CompletedProcess run = CompletedProcess.run(children, command, request.composite() + "\n", request.timeout(), line -> {
             transcript.accept(line, parser.parse(line));
             onLine.accept(line);
         });

@@ -4,7 +4,8 @@ import picocli.CommandLine.Option;
 
 /** Stage-2 options shared by {@code run} and {@code stage2}; read through {@link CommandSettings}. */
 final class Stage2Options {
-    @Option(names = "--b2", paramLabel = "N", description = "Stage-2 bound, e.g. 2e9; 0 = stage 1 only. Default: GMP-ECM's default for B1.")
+    @Option(names = "--b2", paramLabel = "N", description = "Stage-2 bound, e.g. 2e9; 0 = stage 1 only; auto (run only) = as long as stage 1 takes."
+            + " Default: GMP-ECM's default for B1.")
     String b2;
 
     @Option(names = {"--stage2-workers", "--workers"}, paramLabel = "N",

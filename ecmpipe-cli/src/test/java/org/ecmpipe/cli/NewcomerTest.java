@@ -166,6 +166,26 @@ class NewcomerTest {
         assertThat(Files.readString(dir.resolve("w/ecmpipe.log"))).contains("4/13 of its digits");
     }
 
+    @Test
+    void b2AutoStartsAtTheDefaultAndMovesItTowardsStage1sTime() throws Exception {
+        StringBuilder numbers = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            numbers.append(PlantedNumbers.planted(600 + i, 35, 35).n()).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("n.txt"), numbers);
+        // stage 1 (24 curves at B1=50000 on one process) takes far longer than stage 2 at the default B2 on 2 workers
+        assertThat(run("run", "--numbers-file", file.toString(), "--no-gpu", "--b1", "50000", "--curves", "24", "--b2", "auto",
+                "--stage2-workers", "2", "--work-dir", dir.resolve("w").toString(), "--no-submit"))
+                .as(err.toString()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
+        assertThat(rows).hasSize(3);
+        BigInteger first = new BigInteger(rows.get(0).get("b2").asText());
+        assertThat(first).isEqualTo(org.ecmpipe.tlevel.TLevel.defaultB2(50000));
+        assertThat(rows).allSatisfy(r -> assertThat(r.has("b2_default")).isFalse());
+        assertThat(Files.readString(dir.resolve("w/ecmpipe.log"))).contains("B2 auto: stage 1");
+        assertThat(new BigInteger(rows.get(2).get("b2").asText())).isNotEqualTo(first);
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

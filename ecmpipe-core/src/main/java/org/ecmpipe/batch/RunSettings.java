@@ -16,7 +16,8 @@ import org.ecmpipe.submit.SubmitSettings;
  * refuses every bad value (and every bad combination) with a message naming where it was given.
  *
  * @param ecmPath the GMP-ECM executable, or null for {@code ecm} on PATH
- * @param b2 stage-2 bound; null for GMP-ECM's default, 0 for stage 1 only
+ * @param b2 stage-2 bound; null for GMP-ECM's default (or chosen as the batch runs, {@code b2Auto}), 0 for stage 1
+ *     only
  * @param curves curves per number as users count them: curves on a CPU, whole batches on a GPU
  * @param param the parametrization of CPU stage-1 curves (the GPU always makes param 3)
  * @param gpuDevices GPUs to run stage 1 on, one producer each; a single null for ecm's default device
@@ -27,6 +28,7 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param targetT run rounds of curves until each number reaches this t-level; null for one round
  * @param b1Given B1 was set (command line or config), not left to its default: with a target, B1 then stays fixed
  * @param curvesGiven the number of curves was set: with a target, each round runs that many
+ * @param b2Auto {@code --b2 auto}: B2 chosen as the batch runs so that stage 2 takes as long as stage 1
  * @param sizedTargets stage 1 on the CPU with none of B1, curves and target set: each number is worked to the
  *     t-level its size calls for ({@link #targetFor}) instead of one curve at the GPU's B1
  */
@@ -35,7 +37,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
                           Submission submission, Double targetT, boolean b1Given, boolean curvesGiven,
-                          boolean sizedTargets) {
+                          boolean sizedTargets, boolean b2Auto) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -67,7 +69,8 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
      */
     public static RunSettings from(Settings s) {
         long b1 = s.number(Catalog.B1, 1, (1L << 53) - 1);
-        BigInteger b2 = s.bound(Catalog.B2);
+        boolean b2Auto = "auto".equalsIgnoreCase(s.text(Catalog.B2) == null ? "" : s.text(Catalog.B2).strip());
+        BigInteger b2 = b2Auto ? null : s.bound(Catalog.B2);
         if (b2 != null && b2.signum() > 0 && b2.compareTo(BigInteger.valueOf(b1)) <= 0) {
             throw s.bad(Catalog.B2, "B2=" + b2 + " must be greater than B1=" + b1 + " (or 0 for stage 1 only)");
         }
@@ -93,7 +96,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 s.get(Catalog.B1).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
                 s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
                 !gpu && targetT(s) == null && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
-                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT);
+                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto);
     }
 
     /** Whether the run goes in rounds towards t-levels (a target given, or sized targets). */
@@ -116,7 +119,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     RunSettings withRound(long roundB1, int roundCurves) {
         return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
                 stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
-                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets);
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto);
     }
 
     private static Double targetT(Settings s) {

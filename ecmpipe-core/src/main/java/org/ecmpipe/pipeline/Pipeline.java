@@ -61,6 +61,7 @@ public final class Pipeline {
     private final String ecmVersion;
     private final Consumer<String> ecmOutput;
     private final Clock clock;
+    private final AutoB2 autoB2;
 
     /** What the pipeline works with; listeners and ecm output are for observers only. */
     public record Parts(List<Stage1Engine> producers, Stage2Executor executor, Checkpoints checkpoints, ResultSink sink,
@@ -86,6 +87,7 @@ public final class Pipeline {
         this.listener = listener;
         this.ecmOutput = ecmOutput;
         this.clock = clock;
+        this.autoB2 = options.b2Auto() ? new AutoB2(options.b1()) : null;
     }
 
     /**
@@ -356,7 +358,7 @@ public final class Pipeline {
                     .ecmVersion(ecmVersion)
                     .input(number.composite().expression())
                     .ecmInput(number.ecmInput())
-                    .b2Default(options.b2() == null)
+                    .b2Default(options.b2() == null && !options.b2Auto())
                     .startedAt(started);
             if (h.error() != null) {
                 return new Finished(result.factorization(f).failed(Reason.STAGE1_FAILED, h.error()), null);
@@ -381,10 +383,14 @@ public final class Pipeline {
             }
             List<BigInteger> known = f.factors().stream().map(Factor::factor).toList();
             listener.stage2Started(number, residues.size());
-            Stage2Result s2 = executor.run(new Stage2Request(number.ecmInput(), options.b1(), options.b2(), residues,
+            BigInteger b2 = autoB2 != null ? autoB2.current() : options.b2();
+            Stage2Result s2 = executor.run(new Stage2Request(number.ecmInput(), options.b1(), b2, residues,
                     options.stage2Workers(), options.continueAfterFactor(), options.progressInterval(),
                     options.curveTimeout(), known), listener.stage2Listener(number));
             listener.stage2Finished(number, s2);
+            if (autoB2 != null && !s2.stoppedEarly() && s2.curvesCompleted() == residues.size() && !h.reused()) {
+                autoB2.observe(h.stage1Time().toNanos() / 1e9, s2.elapsed().toNanos() / 1e9, s2.b2());
+            }
             s2.factors().forEach(x -> addVerified(f, x, number));
             result.bounds(options.b1(), s2.b2())
                     .stage2(priorCurves + s2.curvesCompleted(), priorSeconds + s2.elapsed().toNanos() / 1e9)

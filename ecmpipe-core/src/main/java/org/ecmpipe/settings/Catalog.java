@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 public final class Catalog {
     public static final SettingSpec ECM_PATH = new SettingSpec("ecm.path", "--ecm", null, "ecm on PATH");
     public static final SettingSpec B1 = new SettingSpec("ecm.b1", "--b1", "160000000", null);
-    public static final SettingSpec B2 = new SettingSpec("ecm.b2", "--b2", null, "GMP-ECM's default for B1");
+    public static final SettingSpec B2 = new SettingSpec("ecm.b2", "--b2", null, "GMP-ECM's default for B1 ('auto': stage 2 as long as stage 1)");
     public static final SettingSpec CURVES = new SettingSpec("ecm.curves", "--curves", "1", null);
     public static final SettingSpec PARAM = new SettingSpec("ecm.param", "--param", "3", null);
     public static final SettingSpec TARGET_T = new SettingSpec("ecm.target_t", "--target-t", null,

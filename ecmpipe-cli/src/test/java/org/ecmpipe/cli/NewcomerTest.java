@@ -186,6 +186,29 @@ class NewcomerTest {
         assertThat(new BigInteger(rows.get(2).get("b2").asText())).isNotEqualTo(first);
     }
 
+    @Test
+    void aCurveEcmReportedIsReproducedWithSigma() throws Exception {
+        PlantedNumbers.Planted planted = PlantedNumbers.planted(95, 8, 30, 30);
+        Path numbers = Files.writeString(dir.resolve("n.txt"), planted.n() + "\n");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "24",
+                "--stage2-workers", "2", "--continue-after-factor", "--work-dir", dir.resolve("w1").toString(), "--no-submit"))
+                .as(err.toString()).isEqualTo(ExitCodes.OK);
+        JsonNode found = JsonLines.read(dir.resolve("w1/results.jsonl")).getFirst().get("factors").get(0);
+        assertThat(found.get("factor").asText()).isEqualTo(planted.smallest().toString());
+        String sigma = found.get("sigma").asText();
+        String b2 = found.get("stage").asInt() == 1 ? "0" : "1873422";
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", b2, "--curves", "1",
+                "--sigma", sigma, "--work-dir", dir.resolve("w2").toString(), "--no-submit")).as(err.toString())
+                .isEqualTo(ExitCodes.OK);
+        JsonNode again = JsonLines.read(dir.resolve("w2/results.jsonl")).getFirst();
+        assertThat(again.get("factors").get(0).get("factor").asText()).isEqualTo(planted.smallest().toString());
+        assertThat(again.get("factors").get(0).get("sigma").asText()).isEqualTo(sigma);
+
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "2",
+                "--sigma", sigma, "--work-dir", dir.resolve("w3").toString(), "--no-submit")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--sigma: runs exactly one curve");
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

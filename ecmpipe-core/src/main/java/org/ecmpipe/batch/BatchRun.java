@@ -222,7 +222,7 @@ public final class BatchRun {
         EcmBinary ecm = caps.ecm();
         List<Stage1Engine> producers = new ArrayList<>();
         if (!settings.gpu()) {
-            producers.add(new CpuStage1Engine(ecm, children, settings.param(), settings.stage1Workers()));
+            producers.add(new CpuStage1Engine(ecm, children, settings.param(), settings.stage1Workers(), settings.sigma()));
             return producers;
         }
         for (Integer device : settings.gpuDevices()) {

@@ -28,6 +28,7 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param targetT run rounds of curves until each number reaches this t-level; null for one round
  * @param b1Given B1 was set (command line or config), not left to its default: with a target, B1 then stays fixed
  * @param curvesGiven the number of curves was set: with a target, each round runs that many
+ * @param sigma the one CPU curve to run ({@code --sigma}, to reproduce a curve), or null for random curves
  * @param b2Auto {@code --b2 auto}: B2 chosen as the batch runs so that stage 2 takes as long as stage 1
  * @param sizedTargets stage 1 on the CPU with none of B1, curves and target set: each number is worked to the
  *     t-level its size calls for ({@link #targetFor}) instead of one curve at the GPU's B1
@@ -37,7 +38,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
                           Submission submission, Double targetT, boolean b1Given, boolean curvesGiven,
-                          boolean sizedTargets, boolean b2Auto) {
+                          boolean sizedTargets, boolean b2Auto, org.ecmpipe.ecm.Sigma sigma) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -84,6 +85,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
             throw s.bad(Catalog.PARAM, "the GPU makes param-3 curves only; use --no-gpu for param " + param);
         }
         Integer gpuCurves = s.text(Catalog.GPU_CURVES) == null ? null : s.count(Catalog.GPU_CURVES, 1);
+        org.ecmpipe.ecm.Sigma sigma = sigma(s, gpu ? 3 : param);
         Submission submission = Submission.from(s);
         return new RunSettings(s.path(Catalog.ECM_PATH), b1, b2, s.count(Catalog.CURVES, 1), gpu ? 3 : param, gpu,
                 devices(s), gpuCurves, s.text(Catalog.CGBN) == null ? null : s.flag(Catalog.CGBN), stage1Workers,
@@ -95,8 +97,37 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 s.flag(Catalog.KEEP_RESIDUES), submission, targetT(s),
                 s.get(Catalog.B1).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
                 s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
-                !gpu && targetT(s) == null && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
-                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto);
+                !gpu && sigma == null && targetT(s) == null
+                        && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
+                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto, sigma);
+    }
+
+    /** {@code --sigma [P:]S}: one given CPU curve; its param is the run's when not written. */
+    private static org.ecmpipe.ecm.Sigma sigma(Settings s, int param) {
+        String text = s.text(Catalog.SIGMA);
+        if (text == null) {
+            return null;
+        }
+        org.ecmpipe.ecm.Sigma sigma;
+        try {
+            sigma = org.ecmpipe.ecm.Sigma.parse(text.contains(":") ? text : param + ":" + text.strip());
+        } catch (NumberFormatException e) {
+            throw s.bad(Catalog.SIGMA, "'" + text + "' is not a sigma (write e.g. 3:1234567 or 1234567)");
+        }
+        if (s.flag(Catalog.GPU)) {
+            throw s.bad(Catalog.SIGMA, "reproduces one CPU curve: add --no-gpu");
+        }
+        if (sigma.param() != param) {
+            throw s.bad(Catalog.SIGMA, "is a param-" + sigma.param() + " curve and this run makes param-" + param
+                    + " curves: add --param " + sigma.param());
+        }
+        if (s.count(Catalog.CURVES, 1) != 1 || s.count(Catalog.STAGE1_WORKERS, 1) != 1) {
+            throw s.bad(Catalog.SIGMA, "runs exactly one curve: use --curves 1 (and one stage-1 worker)");
+        }
+        if (s.text(Catalog.TARGET_T) != null) {
+            throw s.bad(Catalog.SIGMA, "runs one given curve; --target-t runs as many as needed: use one of them");
+        }
+        return sigma;
     }
 
     /** Whether the run goes in rounds towards t-levels (a target given, or sized targets). */
@@ -119,7 +150,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     RunSettings withRound(long roundB1, int roundCurves) {
         return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
                 stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
-                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto);
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma);
     }
 
     private static Double targetT(Settings s) {

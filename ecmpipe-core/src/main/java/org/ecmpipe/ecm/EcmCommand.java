@@ -18,8 +18,20 @@ public final class EcmCommand {
      * {@code -param}, GMP-ECM 7.0.5+ saves param-1 curves without a PARAM field and resumes them as param 0.
      */
     public static List<String> cpuStage1(EcmBinary ecm, int param, int curves, Path saveFile, long b1) {
-        return List.of(ecm.path().toString(), "-param", Integer.toString(param), "-save", saveFile.toString(),
-                "-c", Integer.toString(curves), Long.toString(b1), "0");
+        return cpuStage1(ecm, param, curves, saveFile, b1, null);
+    }
+
+    /**
+     * CPU stage 1 of the curve {@code sigma} ({@code ecm -param P -sigma P:S -save FILE -c 1 B1 0}: reproducing a curve),
+     * or of random curves when {@code sigma} is null.
+     */
+    public static List<String> cpuStage1(EcmBinary ecm, int param, int curves, Path saveFile, long b1, Sigma sigma) {
+        List<String> args = new ArrayList<>(List.of(ecm.path().toString(), "-param", Integer.toString(param)));
+        if (sigma != null) {
+            args.addAll(List.of("-sigma", sigma.toString()));
+        }
+        args.addAll(List.of("-save", saveFile.toString(), "-c", Integer.toString(curves), Long.toString(b1), "0"));
+        return List.copyOf(args);
     }
 
     /**

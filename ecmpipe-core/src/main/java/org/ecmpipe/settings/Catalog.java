@@ -15,6 +15,7 @@ public final class Catalog {
     public static final SettingSpec B2 = new SettingSpec("ecm.b2", "--b2", null, "GMP-ECM's default for B1 ('auto': stage 2 as long as stage 1)");
     public static final SettingSpec CURVES = new SettingSpec("ecm.curves", "--curves", "1", null);
     public static final SettingSpec PARAM = new SettingSpec("ecm.param", "--param", "3", null);
+    public static final SettingSpec SIGMA = new SettingSpec("ecm.sigma", "--sigma", null, "random curves");
     public static final SettingSpec TARGET_T = new SettingSpec("ecm.target_t", "--target-t", null,
             "none: one round of --curves at --b1");
     public static final SettingSpec GPU = new SettingSpec("gpu.enabled", "--no-gpu", "true", null);
@@ -46,7 +47,7 @@ public final class Catalog {
     private static final List<SettingSpec> SUBMISSION = List.of(ENDPOINT, SUBMIT, PROJECT, USERNAME, CPU_NAME);
 
     /** The settings of {@code ecmpipe run}. */
-    public static final List<SettingSpec> RUN = Stream.concat(Stream.of(ECM_PATH, B1, B2, CURVES, PARAM, TARGET_T, GPU, GPU_DEVICE,
+    public static final List<SettingSpec> RUN = Stream.concat(Stream.of(ECM_PATH, B1, B2, CURVES, PARAM, SIGMA, TARGET_T, GPU, GPU_DEVICE,
             GPU_CURVES, CGBN, STAGE1_WORKERS, STAGE1_TIMEOUT, STAGE2_WORKERS, CURVE_TIMEOUT, CONTINUE_AFTER_FACTOR,
             PROGRESS_INTERVAL, NUMBERS_FILE, WORK_DIR, RESULTS, QUEUE_DEPTH, KEEP_RESIDUES, SKIP_INVALID, MAX_DIGITS),
             SUBMISSION.stream()).toList();

@@ -33,6 +33,7 @@ public final class CpuStage1Engine implements Stage1Engine {
     private final int param;
     private final int processes;
     private final Stage1Process runner;
+    private final org.ecmpipe.ecm.Sigma sigma;
 
     public CpuStage1Engine(EcmBinary ecm, ChildProcesses children, int param) {
         this(ecm, children, param, 1);
@@ -40,6 +41,13 @@ public final class CpuStage1Engine implements Stage1Engine {
 
     /** @param processes ecm processes to split each number's curves over */
     public CpuStage1Engine(EcmBinary ecm, ChildProcesses children, int param, int processes) {
+        this(ecm, children, param, processes, null);
+    }
+
+    /**
+     * @param sigma the one curve to run ({@code --sigma}, to reproduce a curve), or null for random curves
+     */
+    public CpuStage1Engine(EcmBinary ecm, ChildProcesses children, int param, int processes, org.ecmpipe.ecm.Sigma sigma) {
         if (param < 0 || param > 3) {
             throw new IllegalArgumentException("param must be 0..3");
         }
@@ -50,6 +58,10 @@ public final class CpuStage1Engine implements Stage1Engine {
         this.param = param;
         this.processes = processes;
         this.runner = new Stage1Process(ecm, children);
+        if (sigma != null && sigma.param() != param) {
+            throw new IllegalArgumentException("sigma " + sigma + " is not a param-" + param + " curve");
+        }
+        this.sigma = sigma;
     }
 
     @Override
@@ -93,8 +105,8 @@ public final class CpuStage1Engine implements Stage1Engine {
     }
 
     private Stage1Result runOne(Stage1Request request, Consumer<String> onLine) {
-        return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves(), request.residueFile(), request.b1()),
-                null, onLine);
+        return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves(), request.residueFile(), request.b1(),
+                sigma), null, onLine);
     }
 
     /** One result from the shares: residue files joined in order, curves and factors added up. */

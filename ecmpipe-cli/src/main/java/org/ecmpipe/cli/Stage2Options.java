@@ -12,6 +12,10 @@ final class Stage2Options {
             description = "Concurrent ecm -resume processes for stage 2. Default: ${DEFAULT-VALUE}.")
     String workers;
 
+    @Option(names = "--maxmem", paramLabel = "MB", description = "ecm's -maxmem for each stage-2 worker (needed for"
+            + " large B2 on many workers). Default: no limit.")
+    String maxMemory;
+
     @Option(names = "--continue-after-factor", description = "Stage 2 runs every curve even after a factor.")
     boolean continueAfterFactor;
 

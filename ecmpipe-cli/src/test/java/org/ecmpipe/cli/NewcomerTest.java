@@ -209,6 +209,18 @@ class NewcomerTest {
         assertThat(err.toString()).contains("--sigma: runs exactly one curve");
     }
 
+    @Test
+    void maxmemReachesEveryStage2Worker() throws Exception {
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(97, 30, 30).n() + "\n");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "4",
+                "--maxmem", "64", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(err.toString())
+                .isEqualTo(ExitCodes.OK);
+        assertThat(JsonLines.read(dir.resolve("w/results.jsonl")).getFirst().get("stage2_curves").asInt()).isEqualTo(4);
+        List<String> resumes = Files.readAllLines(dir.resolve("w/journal.jsonl")).stream()
+                .filter(l -> l.contains("process_started") && l.contains("-resume")).toList();
+        assertThat(resumes).isNotEmpty().allSatisfy(l -> assertThat(l).contains("-maxmem 64 -resume"));
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

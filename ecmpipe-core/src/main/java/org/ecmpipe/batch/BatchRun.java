@@ -156,7 +156,7 @@ public final class BatchRun {
                     ledger.accept(settled);
                     listener.settled(settled);
                 }
-                Pipeline pipeline = new Pipeline(new Pipeline.Parts(producers, new Stage2Executor(ecm, children),
+                Pipeline pipeline = new Pipeline(new Pipeline.Parts(producers, new Stage2Executor(ecm, children, settings.maxMemoryMb()),
                         workDir.checkpoints(), ledger, n -> workDir.newResidueFile(n.position(), n.ecmInput()),
                         ecm.version()), options(), listener, line -> {
                             ecmLog.debug("[stage 1] {}", line);

@@ -83,7 +83,7 @@ public final class ResidueFileRun {
             } catch (EcmException e) {
                 throw new BatchSetupException(e.getMessage());
             }
-            Stage2Batch batch = new Stage2Batch(new Stage2Executor(ecm, children), ecm.version(),
+            Stage2Batch batch = new Stage2Batch(new Stage2Executor(ecm, children, settings.maxMemoryMb()), ecm.version(),
                     new Stage2Batch.Options(settings.b2(), settings.workers(), settings.continueAfterFactor(),
                             settings.progressInterval(), settings.curveTimeout()), clock);
             Submitter submitter = Submissions.open(workDir, settings.submission());

@@ -29,6 +29,7 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param b1Given B1 was set (command line or config), not left to its default: with a target, B1 then stays fixed
  * @param curvesGiven the number of curves was set: with a target, each round runs that many
  * @param sigma the one CPU curve to run ({@code --sigma}, to reproduce a curve), or null for random curves
+ * @param maxMemoryMb ecm's {@code -maxmem} for stage 2 (MB per worker), or null
  * @param b2Auto {@code --b2 auto}: B2 chosen as the batch runs so that stage 2 takes as long as stage 1
  * @param sizedTargets stage 1 on the CPU with none of B1, curves and target set: each number is worked to the
  *     t-level its size calls for ({@link #targetFor}) instead of one curve at the GPU's B1
@@ -38,7 +39,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
                           Submission submission, Double targetT, boolean b1Given, boolean curvesGiven,
-                          boolean sizedTargets, boolean b2Auto, org.ecmpipe.ecm.Sigma sigma) {
+                          boolean sizedTargets, boolean b2Auto, org.ecmpipe.ecm.Sigma sigma, Integer maxMemoryMb) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -99,7 +100,11 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
                 !gpu && sigma == null && targetT(s) == null
                         && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
-                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto, sigma);
+                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto, sigma, maxMemory(s));
+    }
+
+    static Integer maxMemory(Settings s) {
+        return s.text(Catalog.MAX_MEMORY) == null ? null : s.count(Catalog.MAX_MEMORY, 1);
     }
 
     /** {@code --sigma [P:]S}: one given CPU curve; its param is the run's when not written. */
@@ -150,7 +155,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     RunSettings withRound(long roundB1, int roundCurves) {
         return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
                 stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
-                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma);
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma, maxMemoryMb);
     }
 
     private static Double targetT(Settings s) {

@@ -79,11 +79,25 @@ public final class EcmCommand {
      * @param b2 null for GMP-ECM's default B2 for this B1
      */
     public static List<String> resumeFromStdin(EcmBinary ecm, long b1, BigInteger b2) {
+        return resumeFromStdin(ecm, b1, b2, null);
+    }
+
+    /**
+     * The same with {@code -maxmem MB} (GMP-ECM then plans stage 2 within that memory, with more, smaller steps), for
+     * large B2 on machines with many workers.
+     *
+     * @param maxMemoryMb null for no limit
+     */
+    public static List<String> resumeFromStdin(EcmBinary ecm, long b1, BigInteger b2, Integer maxMemoryMb) {
         List<String> args = new ArrayList<>();
         if (ecm.stdbuf() != null) {
             args.addAll(List.of(ecm.stdbuf().toString(), "-oL"));
         }
-        args.addAll(List.of(ecm.path().toString(), "-resume", "-", Long.toString(b1)));
+        args.add(ecm.path().toString());
+        if (maxMemoryMb != null) {
+            args.addAll(List.of("-maxmem", maxMemoryMb.toString()));
+        }
+        args.addAll(List.of("-resume", "-", Long.toString(b1)));
         if (b2 != null) {
             args.add(b2.toString());
         }

@@ -27,6 +27,8 @@ public final class Catalog {
     public static final SettingSpec STAGE1_TIMEOUT = new SettingSpec("stage1.timeout", "--stage1-timeout", "604800", null);
     public static final SettingSpec STAGE2_WORKERS = new SettingSpec("stage2.workers", "--stage2-workers", "4", null);
     public static final SettingSpec CURVE_TIMEOUT = new SettingSpec("stage2.curve_timeout", "--curve-timeout", "86400", null);
+    public static final SettingSpec MAX_MEMORY = new SettingSpec("stage2.maxmem", "--maxmem", null,
+            "no limit (ecm's own plan)");
     public static final SettingSpec CONTINUE_AFTER_FACTOR =
             new SettingSpec("stage2.continue_after_factor", "--continue-after-factor", "false", null);
     public static final SettingSpec PROGRESS_INTERVAL = new SettingSpec("stage2.progress_interval", "--progress-interval", "0", null);
@@ -48,13 +50,13 @@ public final class Catalog {
 
     /** The settings of {@code ecmpipe run}. */
     public static final List<SettingSpec> RUN = Stream.concat(Stream.of(ECM_PATH, B1, B2, CURVES, PARAM, SIGMA, TARGET_T, GPU, GPU_DEVICE,
-            GPU_CURVES, CGBN, STAGE1_WORKERS, STAGE1_TIMEOUT, STAGE2_WORKERS, CURVE_TIMEOUT, CONTINUE_AFTER_FACTOR,
+            GPU_CURVES, CGBN, STAGE1_WORKERS, STAGE1_TIMEOUT, STAGE2_WORKERS, CURVE_TIMEOUT, MAX_MEMORY, CONTINUE_AFTER_FACTOR,
             PROGRESS_INTERVAL, NUMBERS_FILE, WORK_DIR, RESULTS, QUEUE_DEPTH, KEEP_RESIDUES, SKIP_INVALID, MAX_DIGITS),
             SUBMISSION.stream()).toList();
 
     /** The settings of {@code ecmpipe stage2}. */
     public static final List<SettingSpec> STAGE2 = Stream.concat(Stream.of(ECM_PATH, B2, STAGE2_WORKERS, CURVE_TIMEOUT,
-            CONTINUE_AFTER_FACTOR, PROGRESS_INTERVAL, WORK_DIR, RESULTS), SUBMISSION.stream()).toList();
+            MAX_MEMORY, CONTINUE_AFTER_FACTOR, PROGRESS_INTERVAL, WORK_DIR, RESULTS), SUBMISSION.stream()).toList();
 
     /** The settings of {@code ecmpipe doctor}: those of {@code run} that decide what it needs. */
     public static final List<SettingSpec> DOCTOR = List.of(ECM_PATH, B1, PARAM, GPU, GPU_DEVICE, CGBN, ENDPOINT, SUBMIT,

@@ -37,10 +37,17 @@ public final class Stage2Executor {
 
     private final EcmBinary ecm;
     private final ChildProcesses children;
+    private final Integer maxMemoryMb;
 
     public Stage2Executor(EcmBinary ecm, ChildProcesses children) {
+        this(ecm, children, null);
+    }
+
+    /** @param maxMemoryMb ecm's {@code -maxmem} for stage 2 (MB per worker), or null for no limit */
+    public Stage2Executor(EcmBinary ecm, ChildProcesses children, Integer maxMemoryMb) {
         this.ecm = ecm;
         this.children = children;
+        this.maxMemoryMb = maxMemoryMb;
     }
 
     /**
@@ -78,7 +85,7 @@ public final class Stage2Executor {
         Stage2Result execute() {
             int total = request.residues().size();
             int workers = Math.min(request.workers(), total);
-            List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2());
+            List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2(), maxMemoryMb);
             boolean streaming = ecm.stdbuf() != null;
             if (!streaming) {
                 log.warn("stdbuf not found: stage 2 starts one ecm process per curve");

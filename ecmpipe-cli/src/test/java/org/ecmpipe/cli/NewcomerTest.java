@@ -221,6 +221,24 @@ class NewcomerTest {
         assertThat(resumes).isNotEmpty().allSatisfy(l -> assertThat(l).contains("-maxmem 64 -resume"));
     }
 
+    @Test
+    void aB2RangeRunsStage2OverItAndCountsAsStage1OnlyInTheTLevel() throws Exception {
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(98, 30, 30).n() + "\n");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "2e6-2e7",
+                "--curves", "4", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(err.toString())
+                .isEqualTo(ExitCodes.OK);
+        JsonNode row = JsonLines.read(dir.resolve("w/results.jsonl")).getFirst();
+        assertThat(row.get("b2_min").asText()).isEqualTo("2000000");
+        assertThat(row.get("b2").asText()).isEqualTo("20000000");
+        assertThat(row.get("stage2_curves").asInt()).isEqualTo(4);
+        assertThat(row.get("t_level").asDouble()).isCloseTo(org.ecmpipe.tlevel.TLevel.of(List.of(
+                org.ecmpipe.tlevel.WorkItem.stage1Only(4, 11000, 3))), org.assertj.core.data.Offset.offset(0.001));
+        assertThat(Files.readString(dir.resolve("w/journal.jsonl"))).contains("-resume - 11000 2000000-20000000");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "2e7-2e6",
+                "--curves", "4", "--work-dir", dir.resolve("w2").toString(), "--no-submit")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--b2: a B2 range MIN-MAX needs MIN < MAX");
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

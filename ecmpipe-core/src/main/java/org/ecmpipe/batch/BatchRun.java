@@ -139,7 +139,8 @@ public final class BatchRun {
                             + " {} settled by trial division or primality; B1={}, B2={}, stage 1 on {}, {} stage-2 worker(s)",
                     ecm.version(), ecm.path(), todo.size(), source.name(), work.size(), reused, plan.settled().size(),
                     settings.b1(), settings.b2Auto() ? "auto (stage 2 as long as stage 1)"
-                            : settings.b2() == null ? "default" : settings.b2(),
+                            : settings.b2() == null ? "default" : settings.b2Min() != null
+                            ? settings.b2Min() + "-" + settings.b2() : settings.b2(),
                     producers.stream().map(Stage1Engine::name).toList(), settings.stage2Workers());
             workDir.runStarted(settings.b1(), settings.param(), settings.curves(), source.name());
 
@@ -238,7 +239,7 @@ public final class BatchRun {
     private PipelineOptions options() {
         return new PipelineOptions(settings.b1(), settings.b2(), settings.curves(), settings.stage2Workers(),
                 settings.continueAfterFactor(), settings.progressInterval(), settings.queueDepth(), settings.keepResidues(),
-                settings.stage1Timeout(), settings.curveTimeout(), settings.b2Auto());
+                settings.stage1Timeout(), settings.curveTimeout(), settings.b2Auto(), settings.b2Min());
     }
 
     private static List<CompositeResult> inInputOrder(List<Composite> numbers, Map<BigInteger, CompositeResult> before,

@@ -85,7 +85,7 @@ public final class ResidueFileRun {
             }
             Stage2Batch batch = new Stage2Batch(new Stage2Executor(ecm, children, settings.maxMemoryMb()), ecm.version(),
                     new Stage2Batch.Options(settings.b2(), settings.workers(), settings.continueAfterFactor(),
-                            settings.progressInterval(), settings.curveTimeout()), clock);
+                            settings.progressInterval(), settings.curveTimeout(), settings.b2Min()), clock);
             Submitter submitter = Submissions.open(workDir, settings.submission());
             List<CompositeResult> results = new ArrayList<>();
             boolean stopped = false;

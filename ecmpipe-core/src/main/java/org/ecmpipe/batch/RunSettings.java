@@ -29,6 +29,7 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param b1Given B1 was set (command line or config), not left to its default: with a target, B1 then stays fixed
  * @param curvesGiven the number of curves was set: with a target, each round runs that many
  * @param sigma the one CPU curve to run ({@code --sigma}, to reproduce a curve), or null for random curves
+ * @param b2Min the lower end of a B2 range ({@code --b2 MIN-MAX}: stage 2 over (MIN, MAX] only), or null
  * @param maxMemoryMb ecm's {@code -maxmem} for stage 2 (MB per worker), or null
  * @param b2Auto {@code --b2 auto}: B2 chosen as the batch runs so that stage 2 takes as long as stage 1
  * @param sizedTargets stage 1 on the CPU with none of B1, curves and target set: each number is worked to the
@@ -39,7 +40,8 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                           Duration stage1Timeout, int stage2Workers, Duration curveTimeout, boolean continueAfterFactor,
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
                           Submission submission, Double targetT, boolean b1Given, boolean curvesGiven,
-                          boolean sizedTargets, boolean b2Auto, org.ecmpipe.ecm.Sigma sigma, Integer maxMemoryMb) {
+                          boolean sizedTargets, boolean b2Auto, org.ecmpipe.ecm.Sigma sigma, Integer maxMemoryMb,
+                          BigInteger b2Min) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -72,7 +74,12 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     public static RunSettings from(Settings s) {
         long b1 = s.number(Catalog.B1, 1, (1L << 53) - 1);
         boolean b2Auto = "auto".equalsIgnoreCase(s.text(Catalog.B2) == null ? "" : s.text(Catalog.B2).strip());
-        BigInteger b2 = b2Auto ? null : s.bound(Catalog.B2);
+        BigInteger[] range = b2Auto ? new BigInteger[] {null, null} : b2Range(s);
+        BigInteger b2Min = range[0];
+        BigInteger b2 = range[1];
+        if (b2Min != null && b2Min.compareTo(BigInteger.valueOf(b1)) < 0) {
+            throw s.bad(Catalog.B2, "a B2 range must start at B1=" + b1 + " or above, was " + b2Min);
+        }
         if (b2 != null && b2.signum() > 0 && b2.compareTo(BigInteger.valueOf(b1)) <= 0) {
             throw s.bad(Catalog.B2, "B2=" + b2 + " must be greater than B1=" + b1 + " (or 0 for stage 1 only)");
         }
@@ -100,7 +107,30 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
                 !gpu && sigma == null && targetT(s) == null
                         && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
-                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto, sigma, maxMemory(s));
+                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto, sigma, maxMemory(s), b2Min);
+    }
+
+    /**
+     * {@code --b2 N} or {@code --b2 MIN-MAX} (GMP-ECM's B2 range): {min or null, max or null}.
+     */
+    static BigInteger[] b2Range(Settings s) {
+        String text = s.text(Catalog.B2);
+        if (text == null || !text.strip().matches("[^-]+-[^-]+")) {
+            return new BigInteger[] {null, s.bound(Catalog.B2)};
+        }
+        String[] parts = text.strip().split("-");
+        BigInteger min;
+        BigInteger max;
+        try {
+            min = org.ecmpipe.ecm.Bound.parse(parts[0]);
+            max = org.ecmpipe.ecm.Bound.parse(parts[1]);
+        } catch (IllegalArgumentException e) {
+            throw s.bad(Catalog.B2, e.getMessage() + " (a B2 range is written MIN-MAX, e.g. 1e9-1e10)");
+        }
+        if (min.compareTo(max) >= 0) {
+            throw s.bad(Catalog.B2, "a B2 range MIN-MAX needs MIN < MAX, was " + text);
+        }
+        return new BigInteger[] {min, max};
     }
 
     static Integer maxMemory(Settings s) {
@@ -155,7 +185,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     RunSettings withRound(long roundB1, int roundCurves) {
         return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
                 stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
-                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma, maxMemoryMb);
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma, maxMemoryMb, b2Min);
     }
 
     private static Double targetT(Settings s) {

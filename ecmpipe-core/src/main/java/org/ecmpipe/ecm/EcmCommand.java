@@ -79,7 +79,7 @@ public final class EcmCommand {
      * @param b2 null for GMP-ECM's default B2 for this B1
      */
     public static List<String> resumeFromStdin(EcmBinary ecm, long b1, BigInteger b2) {
-        return resumeFromStdin(ecm, b1, b2, null);
+        return resumeFromStdin(ecm, b1, null, b2, null);
     }
 
     /**
@@ -89,6 +89,16 @@ public final class EcmCommand {
      * @param maxMemoryMb null for no limit
      */
     public static List<String> resumeFromStdin(EcmBinary ecm, long b1, BigInteger b2, Integer maxMemoryMb) {
+        return resumeFromStdin(ecm, b1, null, b2, maxMemoryMb);
+    }
+
+    /**
+     * The same over a B2 range: ecm's {@code B2min-B2max} argument (stage 2 covers primes in (B2min, B2max] only).
+     *
+     * @param b2Min null for a stage 2 from B1 (the usual)
+     */
+    public static List<String> resumeFromStdin(EcmBinary ecm, long b1, BigInteger b2Min, BigInteger b2,
+                                               Integer maxMemoryMb) {
         List<String> args = new ArrayList<>();
         if (ecm.stdbuf() != null) {
             args.addAll(List.of(ecm.stdbuf().toString(), "-oL"));
@@ -99,7 +109,7 @@ public final class EcmCommand {
         }
         args.addAll(List.of("-resume", "-", Long.toString(b1)));
         if (b2 != null) {
-            args.add(b2.toString());
+            args.add(b2Min == null ? b2.toString() : b2Min + "-" + b2);
         }
         return List.copyOf(args);
     }

@@ -359,6 +359,7 @@ public final class Pipeline {
                     .input(number.composite().expression())
                     .ecmInput(number.ecmInput())
                     .b2Default(options.b2() == null && !options.b2Auto())
+                    .b2Min(options.b2Min())
                     .startedAt(started);
             if (h.error() != null) {
                 return new Finished(result.factorization(f).failed(Reason.STAGE1_FAILED, h.error()), null);
@@ -386,7 +387,7 @@ public final class Pipeline {
             BigInteger b2 = autoB2 != null ? autoB2.current() : options.b2();
             Stage2Result s2 = executor.run(new Stage2Request(number.ecmInput(), options.b1(), b2, residues,
                     options.stage2Workers(), options.continueAfterFactor(), options.progressInterval(),
-                    options.curveTimeout(), known), listener.stage2Listener(number));
+                    options.curveTimeout(), known, autoB2 != null ? null : options.b2Min()), listener.stage2Listener(number));
             listener.stage2Finished(number, s2);
             if (autoB2 != null && !s2.stoppedEarly() && s2.curvesCompleted() == residues.size() && !h.reused()) {
                 autoB2.observe(h.stage1Time().toNanos() / 1e9, s2.elapsed().toNanos() / 1e9, s2.b2());

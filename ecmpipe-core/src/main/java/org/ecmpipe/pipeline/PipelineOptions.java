@@ -8,6 +8,7 @@ import java.util.Objects;
  * How the pipeline runs every number.
  *
  * @param b2 stage-2 bound; null for GMP-ECM's default (or {@code b2Auto}), 0 for stage 1 only
+ * @param b2Min the lower end of a B2 range ({@code --b2 MIN-MAX}), or null
  * @param b2Auto choose B2 as the batch runs so that stage 2 takes as long as stage 1 ({@code --b2 auto})
  * @param stage1Curves curves per number as users count them: curves on a CPU, whole batches on a GPU
  * @param queueDepth numbers whose stage 1 is done and whose stage 2 has not started, at most (the GPU waits
@@ -16,7 +17,7 @@ import java.util.Objects;
  */
 public record PipelineOptions(long b1, BigInteger b2, int stage1Curves, int stage2Workers, boolean continueAfterFactor,
                               int progressInterval, int queueDepth, boolean keepResidues,
-                              Duration stage1Timeout, Duration curveTimeout, boolean b2Auto) {
+                              Duration stage1Timeout, Duration curveTimeout, boolean b2Auto, BigInteger b2Min) {
     public PipelineOptions {
         Objects.requireNonNull(stage1Timeout, "stage1Timeout");
         Objects.requireNonNull(curveTimeout, "curveTimeout");
@@ -33,7 +34,7 @@ public record PipelineOptions(long b1, BigInteger b2, int stage1Curves, int stag
                            int progressInterval, int queueDepth, boolean keepResidues, Duration stage1Timeout,
                            Duration curveTimeout) {
         this(b1, b2, stage1Curves, stage2Workers, continueAfterFactor, progressInterval, queueDepth, keepResidues,
-                stage1Timeout, curveTimeout, false);
+                stage1Timeout, curveTimeout, false, null);
     }
 
     public boolean stage2Enabled() {

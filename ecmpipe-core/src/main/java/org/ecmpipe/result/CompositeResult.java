@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param stage1Device what ran stage 1: {@code cpu}, {@code gpu} or {@code gpu:N}; null when stage 1 did not run
  * @param input the number as the user wrote it when that was an expression ({@code 2^67-1}), else null
  * @param b2Default the B2 was ecm's own default for B1 (not given), which ecm plans slightly differently
+ * @param b2Min the lower end of a B2 range ({@code --b2 MIN-MAX}), or null (stage 2 from B1 to {@code b2})
  * @param tLevel the t-level of the work this result reports (its stage-2 curves at B1,B2 and its stage-1-only curves
  *     at B1,0), or null when no ECM ran
  */
@@ -27,7 +28,8 @@ public record CompositeResult(BigInteger composite, Status status, Reason reason
                               List<Factor> factors, BigInteger cofactor, boolean cofactorPrime, long b1, BigInteger b2,
                               Integer param, int curves, int stage2Curves, double stage1Seconds, double stage2Seconds,
                               boolean stage1Reused, Instant startedAt, Instant finishedAt, String ecmVersion,
-                              String stage1Device, String input, boolean b2Default, Double tLevel) {
+                              String stage1Device, String input, boolean b2Default, BigInteger b2Min,
+                              Double tLevel) {
 
     public enum Status {
         DONE, FAILED, SKIPPED;
@@ -55,7 +57,8 @@ public record CompositeResult(BigInteger composite, Status status, Reason reason
         if (curves == 0 || param == null) {
             return java.util.List.of();
         }
-        return org.ecmpipe.tlevel.WorkItem.ofRun(curves, stage2Curves, b1, b2, b2Default, param, composite);
+        // GMP-ECM's probability model has no B2min: stage 2 over a range is counted as stage 1 only (an underestimate)
+        return org.ecmpipe.tlevel.WorkItem.ofRun(curves, b2Min != null ? 0 : stage2Curves, b1, b2, b2Default, param, composite);
     }
 
     /** Whether nothing is left to factor: the cofactor is 1 or prime and every factor is prime. */

@@ -31,6 +31,7 @@ public final class ResultBuilder {
     private String stage1Device;
     private String input;
     private boolean b2Default;
+    private BigInteger b2Min;
     private BigInteger ecmInput;
 
     private ResultBuilder(BigInteger composite, Clock clock) {
@@ -73,6 +74,12 @@ public final class ResultBuilder {
     public ResultBuilder bounds(long b1, BigInteger b2) {
         this.b1 = b1;
         this.b2 = b2;
+        return this;
+    }
+
+    /** Stage 2 covered only B2min..B2 ({@code --b2 MIN-MAX}); null for B1..B2. */
+    public ResultBuilder b2Min(BigInteger min) {
+        this.b2Min = min;
         return this;
     }
 
@@ -147,11 +154,11 @@ public final class ResultBuilder {
         Instant finished = finishedAt != null ? finishedAt : clock.instant();
         Double tLevel = null;
         if (curves > 0 && param != null) {
-            tLevel = org.ecmpipe.tlevel.TLevel.of(org.ecmpipe.tlevel.WorkItem.ofRun(curves, stage2Curves, b1, b2, b2Default,
-                    param, ecmInput != null ? ecmInput : composite));
+            tLevel = org.ecmpipe.tlevel.TLevel.of(org.ecmpipe.tlevel.WorkItem.ofRun(curves, b2Min != null ? 0 : stage2Curves,
+                    b1, b2, b2Default, param, ecmInput != null ? ecmInput : composite));
         }
         return new CompositeResult(composite, status, reason, detail, factors, cofactor, cofactorPrime, b1, b2, param,
                 curves, stage2Curves, stage1Seconds, stage2Seconds, stage1Reused,
-                startedAt != null ? startedAt : finished, finished, ecmVersion, stage1Device, input, b2Default, tLevel);
+                startedAt != null ? startedAt : finished, finished, ecmVersion, stage1Device, input, b2Default, b2Min, tLevel);
     }
 }

@@ -54,6 +54,9 @@ final class ResultJson {
         if (r.b2Default()) {
             o.put("b2_default", true);
         }
+        if (r.b2Min() != null) {
+            o.put("b2_min", r.b2Min().toString());
+        }
         if (r.param() == null) {
             o.putNull("param");
         } else {
@@ -117,6 +120,7 @@ final class ResultJson {
                 .factors(factors, bigInteger(o, "cofactor", false), o.path("cofactor_prime").asBoolean())
                 .bounds(o.path("b1").asLong(), bigInteger(o, "b2", false))
                 .b2Default(o.path("b2_default").asBoolean(false))
+                .b2Min(bigInteger(o, "b2_min", false))
                 .param(o.hasNonNull("param") ? o.get("param").asInt() : null)
                 .stage1(o.path("curves").asInt(), o.path("stage1_seconds").asDouble(), o.path("stage1_reused").asBoolean(),
                         text(o, "stage1_device", false))

@@ -22,7 +22,7 @@ public final class Stage2Batch {
 
     /** Options shared by every number of the batch. */
     public record Options(BigInteger b2, int workers, boolean continueAfterFactor, int progressInterval,
-                          Duration curveTimeout) {
+                          Duration curveTimeout, BigInteger b2Min) {
         public Options {
             Objects.requireNonNull(curveTimeout, "curveTimeout");
         }
@@ -52,7 +52,7 @@ public final class Stage2Batch {
         List<BigInteger> known = factorization.factors().stream().map(f -> f.factor()).toList();
         Stage2Request request = new Stage2Request(work.composite(), work.b1(), options.b2(), work.residues(),
                 options.workers(), options.continueAfterFactor(), options.progressInterval(), options.curveTimeout(),
-                known);
+                known, options.b2Min());
         Stage2Result result = executor.run(request, listener);
         for (FoundFactor f : result.factors()) {
             factorization.add(f.factor(), f.step(), f.sigma());
@@ -62,6 +62,7 @@ public final class Stage2Batch {
                 .factorization(factorization)
                 .bounds(work.b1(), result.b2())
                 .b2Default(options.b2() == null)
+                .b2Min(options.b2Min())
                 .param(commonParam(work.residues()))
                 .stage1(work.residues().size(), 0.0, true, null)
                 .stage2(result.curvesCompleted(), result.elapsed().toNanos() / 1e9)

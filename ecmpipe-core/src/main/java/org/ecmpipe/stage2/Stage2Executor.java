@@ -85,7 +85,7 @@ public final class Stage2Executor {
         Stage2Result execute() {
             int total = request.residues().size();
             int workers = Math.min(request.workers(), total);
-            List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2(), maxMemoryMb);
+            List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2Min(), request.b2(), maxMemoryMb);
             boolean streaming = ecm.stdbuf() != null;
             if (!streaming) {
                 log.warn("stdbuf not found: stage 2 starts one ecm process per curve");

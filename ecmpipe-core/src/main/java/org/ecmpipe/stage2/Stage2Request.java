@@ -16,11 +16,12 @@ import org.ecmpipe.residue.Residue;
  * @param continueAfterFactor run every curve even after a factor is found
  * @param progressInterval report progress every this many curves (0: never)
  * @param curveTimeout how long one curve's stage 2 may take before its worker is ended as hung
+ * @param b2Min the lower end of a B2 range (stage 2 over (b2Min, b2] only), or null
  * @param knownFactors factors found before stage 2 (e.g. in stage 1): finding one again does not stop stage 2
  */
 public record Stage2Request(BigInteger composite, long b1, BigInteger b2, List<Residue> residues, int workers,
                             boolean continueAfterFactor, int progressInterval, Duration curveTimeout,
-                            List<BigInteger> knownFactors) {
+                            List<BigInteger> knownFactors, BigInteger b2Min) {
     public Stage2Request {
         knownFactors = List.copyOf(knownFactors);
         Objects.requireNonNull(composite, "composite");
@@ -35,5 +36,15 @@ public record Stage2Request(BigInteger composite, long b1, BigInteger b2, List<R
         if (b2 != null && b2.signum() <= 0) {
             throw new IllegalArgumentException("B2 must be positive");
         }
+        if (b2Min != null && (b2 == null || b2Min.compareTo(b2) >= 0)) {
+            throw new IllegalArgumentException("a B2 range needs B2min < B2");
+        }
+    }
+
+    /** Stage 2 from B1 (no B2 range). */
+    public Stage2Request(BigInteger composite, long b1, BigInteger b2, List<Residue> residues, int workers,
+                         boolean continueAfterFactor, int progressInterval, Duration curveTimeout,
+                         List<BigInteger> knownFactors) {
+        this(composite, b1, b2, residues, workers, continueAfterFactor, progressInterval, curveTimeout, knownFactors, null);
     }
 }

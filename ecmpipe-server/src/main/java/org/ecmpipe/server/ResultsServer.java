@@ -49,6 +49,7 @@ public final class ResultsServer implements AutoCloseable {
     private static final int VERDICT_ROUNDS = 4;
 
     private final ResultStore store;
+    private final TLevelBook tLevels;
     private final Database database;
     private final ServerSettings settings;
     private final SubmissionFormat format;
@@ -66,6 +67,7 @@ public final class ResultsServer implements AutoCloseable {
         this.database = database;
         this.settings = settings;
         this.store = new ResultStore(database.jdbi(), clock);
+        this.tLevels = new TLevelBook(database.jdbi());
         this.format = new SubmissionFormat(settings.maxDigits());
         this.primality = new BoundedPrimality(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), System::nanoTime);
         this.rateLimiter = new RateLimiter(settings.ratePerMinute(), settings.rateBurst(), clock);
@@ -83,6 +85,9 @@ public final class ResultsServer implements AutoCloseable {
         app.get("/api/v1/composites", this::list);
         app.get("/api/v1/composites/{number}", this::find);
         app.post("/api/v1/admin/composites", this::upload);
+        app.post("/api/v1/admin/composites/bulk", this::bulk);
+        app.put("/api/v1/admin/composites/{number}", this::changeComposite);
+        app.get("/api/v1/stats/{number}", this::stats);
         app.get("/", this::dashboard);
         app.exception(ApiError.class, (e, ctx) -> {
             if (e.status() == 503) {
@@ -139,6 +144,9 @@ public final class ResultsServer implements AutoCloseable {
         Submission submission = format.read(body(ctx));
         Intake intake = Intake.of(submission, format);
         ResultStore.SubmitOutcome outcome = store(intake);
+        if (!"duplicate".equals(outcome.factorStatus())) {
+            recompute(outcome.compositeId());
+        }
         if (!"duplicate".equals(outcome.factorStatus())) {
             log.info("attempt {} on {} from {}: {} curves at B1={}, {}", outcome.attemptId(), LogText.number(outcome.composite()),
                     LogText.safe(submission.clientId()), submission.results().curvesCompleted(), submission.parameters().b1(),
@@ -232,7 +240,7 @@ public final class ResultsServer implements AutoCloseable {
         throw ApiError.invalid(name, "must be an integer from " + min + " to " + max);
     }
 
-    private void find(Context ctx) {
+    private BigInteger pathNumber(Context ctx) {
         String text = ctx.pathParam("number");
         if (text.length() > settings.maxDigits()) {
             throw new ApiError(413, "number", "has " + text.length() + " characters; this server takes numbers of at most "
@@ -241,41 +249,110 @@ public final class ResultsServer implements AutoCloseable {
         if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ApiError.invalid("number", "must be a decimal integer");
         }
-        ResultStore.CompositeView view = store.find(new BigInteger(text))
-                .orElseThrow(() -> new ApiError(404, "number", "composite " + LogText.number(new BigInteger(text)) + " is not known here"));
-        ctx.json(json(view));
+        return new BigInteger(text);
     }
 
-    private void upload(Context ctx) {
+    private void find(Context ctx) {
+        BigInteger number = pathNumber(ctx);
+        ctx.json(json(store.find(number).orElseThrow(() -> unknown(number))));
+    }
+
+    private void requireAdmin(Context ctx) {
         if (settings.adminKey().isEmpty()) {
             throw new ApiError(403, "X-Admin-Key", "the admin API is disabled: start the server with ADMIN_API_KEY or ADMIN_API_KEY_FILE set");
         }
         if (!AdminKey.matches(settings.adminKey().get(), ctx.header("X-Admin-Key"))) {
             throw new ApiError(401, "X-Admin-Key", "a valid X-Admin-Key header is required");
         }
-        JsonNode body;
+    }
+
+    private JsonNode jsonBody(Context ctx) {
         try {
-            body = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            JsonNode body = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readTree(body(ctx));
+            if (body == null) {
+                throw new ApiError(400, null, "the body is empty; JSON expected");
+            }
+            return body;
         } catch (IOException e) {
             throw new ApiError(400, null, "malformed JSON: " + LogText.safe(e.getMessage()));
         }
-        if (body == null || !body.isObject()) {
+    }
+
+    /** {@code POST /api/v1/admin/composites {composites[], project?, target_t_level?, priority?}}. */
+    private void upload(Context ctx) {
+        requireAdmin(ctx);
+        JsonNode body = jsonBody(ctx);
+        if (!body.isObject()) {
             throw new ApiError(400, null, "the body must be a JSON object");
         }
-        JsonNode project = body.get("project");
-        if (project != null && !project.isNull() && (!project.isTextual() || project.asText().length() > 256
-                || SubmissionFormat.badCharacter(project.asText(), false) != null)) {
-            throw ApiError.invalid("project", "must be a string of at most 256 characters without control characters");
+        String project = project(body.get("project"), "project");
+        Double target = target(body.get("target_t_level"), "target_t_level");
+        JsonNode priority = body.get("priority");
+        if (priority != null && !priority.isNull() && !priority.canConvertToInt()) {
+            throw ApiError.invalid("priority", "must be an integer");
         }
-        JsonNode list = body.get("composites");
+        addComposites(ctx, body.get("composites"), "composites", project, target,
+                priority == null || priority.isNull() ? 0 : priority.asInt());
+    }
+
+    /**
+     * ecm-wrapper's {@code POST /api/v1/admin/composites/bulk?default_priority=&project_name=}: a JSON array of numbers
+     * (ecmpipe adds {@code target_t_level=}).
+     */
+    private void bulk(Context ctx) {
+        requireAdmin(ctx);
+        JsonNode body = jsonBody(ctx);
+        String project = ctx.queryParam("project_name");
+        if (project != null) {
+            project = project(mapper.getNodeFactory().textNode(project), "project_name");
+        }
+        String target = ctx.queryParam("target_t_level");
+        addComposites(ctx, body, "body", project, target == null ? null : target(parseNumber(target, "target_t_level"), "target_t_level"),
+                intParam(ctx, "default_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+    }
+
+    private static JsonNode parseNumber(String text, String field) {
+        try {
+            return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid(field, "must be a number");
+        }
+    }
+
+    private static String project(JsonNode project, String field) {
+        if (project == null || project.isNull()) {
+            return null;
+        }
+        if (!project.isTextual() || project.asText().length() > 256 || SubmissionFormat.badCharacter(project.asText(), false) != null) {
+            throw ApiError.invalid(field, "must be a string of at most 256 characters without control characters");
+        }
+        return project.asText();
+    }
+
+    private static Double target(JsonNode target, String field) {
+        if (target == null || target.isNull()) {
+            return null;
+        }
+        if (!target.isNumber() || !(target.asDouble() >= 10 && target.asDouble() <= 99)) {
+            throw ApiError.invalid(field, "must be a t-level from 10 to 99, or null for the default (4/13 of the digits)");
+        }
+        return target.asDouble();
+    }
+
+    /**
+     * Adds the numbers (checked, evaluated, primality within the time budget), then computes each new composite's
+     * t-level and next work. Numbers given twice and numbers already known are reported, not added again.
+     */
+    private void addComposites(Context ctx, JsonNode list, String listField, String project, Double target, int priority) {
         if (list == null || !list.isArray() || list.isEmpty() || list.size() > 10_000) {
-            throw ApiError.invalid("composites", "must be a list of 1 to 10000 numbers or expressions");
+            throw ApiError.invalid(listField, "must be a list of 1 to 10000 numbers or expressions");
         }
         long deadline = System.nanoTime() + settings.checkBudget().toNanos();
         Map<BigInteger, Verdict> numbers = new LinkedHashMap<>();
+        ArrayNode duplicates = mapper.createArrayNode();
         for (int i = 0; i < list.size(); i++) {
-            String field = "composites[" + i + "]";
+            String field = listField + "[" + i + "]";
             JsonNode item = list.get(i);
             if (!item.isTextual() && !item.isIntegralNumber()) {
                 throw ApiError.invalid(field, "must be a number or an expression such as (10^71-1)/9");
@@ -284,10 +361,97 @@ public final class ResultsServer implements AutoCloseable {
             if (n.compareTo(BigInteger.ONE) <= 0) {
                 throw ApiError.invalid(field, "must be greater than 1");
             }
+            if (numbers.containsKey(n)) {
+                duplicates.addObject().put("index", i).put("number", n.toString());
+                continue;
+            }
             numbers.put(n, primality.check(n, deadline));
         }
-        ResultStore.UploadOutcome outcome = store.upload(project == null || project.isNull() ? null : project.asText(), numbers);
-        ctx.json(mapper.createObjectNode().put("status", "success").put("added", outcome.added()).put("existing", outcome.existing()));
+        ResultStore.UploadOutcome outcome = store.upload(project, numbers, target, priority);
+        outcome.added().forEach(this::recompute);
+        ObjectNode out = mapper.createObjectNode().put("status", "success").put("added", outcome.added().size())
+                .put("existing", outcome.known().size()).put("duplicates_in_request", duplicates.size());
+        ArrayNode known = out.putArray("known");
+        outcome.known().forEach(n -> known.add(n.toString()));
+        out.set("duplicates", duplicates);
+        ctx.json(out);
+    }
+
+    /** {@code PUT /api/v1/admin/composites/{number} {target_t_level?, snfs_difficulty?, priority?}}: null resets. */
+    private void changeComposite(Context ctx) {
+        requireAdmin(ctx);
+        BigInteger number = pathNumber(ctx);
+        JsonNode body = jsonBody(ctx);
+        if (!body.isObject()) {
+            throw new ApiError(400, null, "the body must be a JSON object");
+        }
+        JsonNode snfs = body.get("snfs_difficulty");
+        if (snfs != null && !snfs.isNull() && (!snfs.canConvertToInt() || snfs.asInt() < 1 || snfs.asInt() > 100_000)) {
+            throw ApiError.invalid("snfs_difficulty", "must be a positive integer (digits), or null");
+        }
+        JsonNode priority = body.get("priority");
+        if (priority != null && (priority.isNull() || !priority.canConvertToInt())) {
+            throw ApiError.invalid("priority", "must be an integer");
+        }
+        var change = new ResultStore.QueueChange(body.has("target_t_level"), target(body.get("target_t_level"), "target_t_level"),
+                body.has("snfs_difficulty"), snfs == null || snfs.isNull() ? null : snfs.asInt(),
+                priority == null ? null : priority.asInt());
+        long id = store.change(number, change).orElseThrow(() -> unknown(number));
+        recompute(id);
+        ctx.json(json(store.find(number).orElseThrow(() -> unknown(number))));
+    }
+
+    /** ecm-wrapper's {@code GET /api/v1/stats/{composite}} ({@code CompositeStats}). */
+    private void stats(Context ctx) {
+        BigInteger number = pathNumber(ctx);
+        ResultStore.CompositeView v = store.find(number).orElseThrow(() -> unknown(number));
+        ObjectNode o = mapper.createObjectNode();
+        o.put("composite", v.composite()).put("current_composite", v.cofactor()).put("digit_length", v.cofactor().length())
+                .put("has_snfs_form", v.queue().snfsDifficulty() != null);
+        putNullable(o, "snfs_difficulty", v.queue().snfsDifficulty());
+        o.put("target_t_level", round3(v.queue().targetTLevel())).put("current_t_level", round3(v.queue().tLevel()))
+                .put("priority", v.queue().priority())
+                .put("status", "fully_factored".equals(v.status()) && v.factors().isEmpty() ? "prime" : v.status());
+        ArrayNode factors = o.putArray("factors_found");
+        v.factors().forEach(f -> factors.add(f.factor()));
+        ObjectNode work = o.putObject("ecm_work");
+        work.put("total_attempts", v.attemptCount()).put("total_curves", v.curvesByB1().stream().mapToLong(ResultStore.EffortView::curves).sum());
+        ArrayNode levels = work.putArray("effort_by_level");
+        new java.util.TreeMap<>(v.curvesByB1().stream().collect(java.util.stream.Collectors.groupingBy(
+                ResultStore.EffortView::b1, java.util.stream.Collectors.summingLong(ResultStore.EffortView::curves))))
+                .forEach((b1, curves) -> levels.addObject().put("b1", b1.longValue()).put("curves", curves));
+        work.put("last_attempt", v.queue().lastAttempt() == null ? null : v.queue().lastAttempt().toInstant().toString());
+        ArrayNode projects = o.putArray("projects");
+        if (v.project() != null) {
+            projects.add(v.project());
+        }
+        ctx.json(o);
+    }
+
+    private static void putNullable(ObjectNode o, String name, Integer value) {
+        if (value == null) {
+            o.putNull(name);
+        } else {
+            o.put(name, value);
+        }
+    }
+
+    static double round3(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    private static ApiError unknown(BigInteger number) {
+        return new ApiError(404, "number", "composite " + LogText.number(number) + " is not known here");
+    }
+
+    /** After a submission or a change: the composite's t-level and next work. Its failure loses nothing stored. */
+    private void recompute(long compositeId) {
+        try {
+            tLevels.recompute(compositeId);
+        } catch (RuntimeException e) {
+            log.warn("t-level of composite {} not recomputed (the next submission or lease will): {}", compositeId,
+                    LogText.safe(String.valueOf(e.getMessage())));
+        }
     }
 
     /**
@@ -421,6 +585,17 @@ public final class ResultsServer implements AutoCloseable {
                     .put("curves", e.curves());
         }
         o.put("cofactor", v.cofactor()).put("cofactor_digits", v.cofactor().length());
+        ResultStore.QueueView q = v.queue();
+        o.put("t_level", round3(q.tLevel())).put("target_t_level", round3(q.targetTLevel()))
+                .put("target_t_level_set", q.targetSet());
+        putNullable(o, "snfs_difficulty", q.snfsDifficulty());
+        o.put("priority", q.priority());
+        if (q.nextB1() == null) {
+            o.putNull("next_b1");
+        } else {
+            o.put("next_b1", q.nextB1());
+        }
+        o.put("curves_to_target", q.curvesToTarget());
         return o;
     }
 }

@@ -373,7 +373,8 @@ final class ResultStore {
                 ((Number) r.get("curves_to_target")).longValue(), lastAttempt);
     }
 
-    private <T> T retryingOnConflict(Supplier<T> work) {
+    /** Runs {@code work}, again when it lost a race (unique key, serialization, deadlock, lock timeout). */
+    static <T> T retryingOnConflict(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();

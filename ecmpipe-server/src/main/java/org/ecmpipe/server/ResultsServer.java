@@ -50,6 +50,7 @@ public final class ResultsServer implements AutoCloseable {
 
     private final ResultStore store;
     private final TLevelBook tLevels;
+    private final WorkLeases leases;
     private final Database database;
     private final ServerSettings settings;
     private final SubmissionFormat format;
@@ -68,6 +69,7 @@ public final class ResultsServer implements AutoCloseable {
         this.settings = settings;
         this.store = new ResultStore(database.jdbi(), clock);
         this.tLevels = new TLevelBook(database.jdbi());
+        this.leases = new WorkLeases(database.jdbi(), clock, settings.leaseTime(), database.url().startsWith("jdbc:postgresql:"));
         this.format = new SubmissionFormat(settings.maxDigits());
         this.primality = new BoundedPrimality(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), System::nanoTime);
         this.rateLimiter = new RateLimiter(settings.ratePerMinute(), settings.rateBurst(), clock);
@@ -88,6 +90,10 @@ public final class ResultsServer implements AutoCloseable {
         app.post("/api/v1/admin/composites/bulk", this::bulk);
         app.put("/api/v1/admin/composites/{number}", this::changeComposite);
         app.get("/api/v1/stats/{number}", this::stats);
+        app.get("/api/v1/ecm-work", this::lease);
+        app.put("/api/v1/work/{id}/progress", this::heartbeat);
+        app.post("/api/v1/work/{id}/complete", ctx -> finish(ctx, "completed"));
+        app.delete("/api/v1/work/{id}", ctx -> finish(ctx, "abandoned"));
         app.get("/", this::dashboard);
         app.exception(ApiError.class, (e, ctx) -> {
             if (e.status() == 503) {
@@ -399,6 +405,100 @@ public final class ResultsServer implements AutoCloseable {
         long id = store.change(number, change).orElseThrow(() -> unknown(number));
         recompute(id);
         ctx.json(json(store.find(number).orElseThrow(() -> unknown(number))));
+    }
+
+    /**
+     * ecm-wrapper's {@code GET /api/v1/ecm-work?client_id=[&min_digits=&max_digits=&priority=]}, plus what it computes
+     * but never sends: b1, b2 (null: ecm's default), curves (at most {@code max_curves}, default 1000), param.
+     */
+    private void lease(Context ctx) {
+        String client = clientId(ctx, true);
+        var request = new WorkLeases.Request(client, intParam(ctx, "max_curves", 1000, 1, 1_000_000),
+                optionalInt(ctx, "min_digits"), optionalInt(ctx, "max_digits"), optionalInt(ctx, "priority"));
+        Optional<WorkLeases.Lease> lease = leases.take(request);
+        ObjectNode o = mapper.createObjectNode();
+        if (lease.isEmpty()) {
+            for (String f : List.of("work_id", "composite_id", "composite", "digit_length", "current_t_level", "target_t_level",
+                    "expires_at", "b1", "b2", "curves", "param")) {
+                o.putNull(f);
+            }
+            o.put("message", "No suitable work available matching criteria");
+            ctx.json(o);
+            return;
+        }
+        WorkLeases.Lease l = lease.get();
+        o.put("work_id", l.id()).put("composite_id", l.compositeId()).put("composite", l.composite())
+                .put("digit_length", l.digits()).put("current_t_level", round3(l.tLevel())).put("target_t_level", round3(l.target()))
+                .put("expires_at", l.expiresAt().toInstant().toString()).put("b1", l.b1()).putNull("b2")
+                .put("curves", l.curves()).put("param", l.param())
+                .put("lease_seconds", settings.leaseTime().toSeconds())
+                .put("message", "Run " + l.curves() + " curves at B1=" + l.b1() + " (ecm's default B2, -param " + l.param()
+                        + "); heartbeat with PUT /api/v1/work/" + l.id() + "/progress before " + l.expiresAt().toInstant());
+        log.info("lease {} to {}: {} curves at B1={} on composite {}", l.id(), LogText.safe(client), l.curves(), l.b1(), l.compositeId());
+        ctx.json(o);
+    }
+
+    /** {@code PUT /api/v1/work/{id}/progress?client_id=&curves_completed=&message=}: the heartbeat. */
+    private void heartbeat(Context ctx) {
+        String message = ctx.queryParam("message");
+        if (message != null && (message.length() > 1000 || SubmissionFormat.badCharacter(message, false) != null)) {
+            throw ApiError.invalid("message", "must be at most 1000 characters without control characters");
+        }
+        WorkLeases.State state = leases.progress(workId(ctx), clientId(ctx, false), optionalInt(ctx, "curves_completed"), message)
+                .orElseThrow(() -> noLease(ctx));
+        ObjectNode o = mapper.createObjectNode().put("status", "active".equals(state.status()) ? "updated" : state.status())
+                .put("work_id", state.id()).put("curves_completed", state.curvesCompleted())
+                .put("expires_at", state.expiresAt() == null ? null : state.expiresAt().toInstant().toString());
+        if (!"active".equals(state.status())) {
+            o.put("message", "cancelled".equals(state.status()) ? "stop: a factor was found, the composite's cofactor changed"
+                    : "stop: this lease is " + state.status());
+        }
+        ctx.json(o);
+    }
+
+    private void finish(Context ctx, String status) {
+        String reason = ctx.queryParam("reason");
+        if (reason != null && (reason.length() > 256 || SubmissionFormat.badCharacter(reason, false) != null)) {
+            throw ApiError.invalid("reason", "must be at most 256 characters without control characters");
+        }
+        WorkLeases.State state = leases.finish(workId(ctx), clientId(ctx, false), status, reason).orElseThrow(() -> noLease(ctx));
+        ObjectNode o = mapper.createObjectNode().put("status", "abandoned".equals(status) && "abandoned".equals(state.status())
+                ? "abandoned" : state.status()).put("work_id", state.id());
+        if ("abandoned".equals(status)) {
+            o.put("reason", reason);
+        }
+        ctx.json(o);
+    }
+
+    private static ApiError noLease(Context ctx) {
+        return new ApiError(404, "work_id", "no work " + LogText.safe(ctx.pathParam("id")) + " leased to this client");
+    }
+
+    private static String workId(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (id.length() > 36 || !id.chars().allMatch(ch -> ch == '-' || Character.digit(ch, 16) >= 0)) {
+            throw ApiError.invalid("work_id", "must be a work id as GET /api/v1/ecm-work gave it");
+        }
+        return id;
+    }
+
+    /** {@code client_id} from the query (required when leasing; optional otherwise: the work id is unguessable). */
+    private static String clientId(Context ctx, boolean required) {
+        String client = ctx.queryParam("client_id");
+        if (client == null || client.isEmpty()) {
+            if (required) {
+                throw ApiError.invalid("client_id", "is required (e.g. user-host)");
+            }
+            return null;
+        }
+        if (client.length() > 256 || SubmissionFormat.badCharacter(client, false) != null) {
+            throw ApiError.invalid("client_id", "must be at most 256 characters without control characters");
+        }
+        return client;
+    }
+
+    private static Integer optionalInt(Context ctx, String name) {
+        return ctx.queryParam(name) == null ? null : intParam(ctx, name, 0, 0, Integer.MAX_VALUE);
     }
 
     /** ecm-wrapper's {@code GET /api/v1/stats/{composite}} ({@code CompositeStats}). */

@@ -334,13 +334,14 @@ final class ResultStore {
                         rs.getObject("found_at", OffsetDateTime.class))))
                 .forEach(e -> factors.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         Map<Long, Long> attempts = new HashMap<>();
-        h.createQuery("SELECT composite_id, COUNT(*) AS n FROM attempts WHERE composite_id IN (<ids>) GROUP BY composite_id")
-                .bindList("ids", ids).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-                .forEach(e -> attempts.put(e.getKey(), e.getValue()));
         Map<Long, OffsetDateTime> last = new HashMap<>();
-        h.createQuery("SELECT composite_id, MAX(created_at) AS t FROM attempts WHERE composite_id IN (<ids>) GROUP BY composite_id")
-                .bindList("ids", ids).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getObject(2, OffsetDateTime.class)))
-                .forEach(e -> last.put(e.getKey(), e.getValue()));
+        h.createQuery("SELECT composite_id, COUNT(*) AS n, MAX(created_at) AS t FROM attempts WHERE composite_id IN (<ids>)"
+                        + " GROUP BY composite_id")
+                .bindList("ids", ids).map((rs, ctx) -> {
+                    attempts.put(rs.getLong(1), rs.getLong(2));
+                    last.put(rs.getLong(1), rs.getObject(3, OffsetDateTime.class));
+                    return rs.getLong(1);
+                }).list();
         Map<Long, List<EffortView>> effort = new HashMap<>();
         h.createQuery("""
                         SELECT composite_id, b1, b2, SUM(curves_completed) AS curves FROM attempts

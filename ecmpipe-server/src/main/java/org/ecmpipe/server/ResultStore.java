@@ -246,7 +246,7 @@ final class ResultStore {
      *
      * @param target the admin's target t-level for the new composites, or null for the default
      */
-    UploadOutcome upload(String project, Map<BigInteger, Verdict> numbers, Double target, int priority) {
+    UploadOutcome upload(String project, Map<BigInteger, NewComposite> numbers, Double target) {
         return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             List<Long> added = new ArrayList<>();
@@ -255,14 +255,19 @@ final class ResultStore {
                 if (find(h, n.getKey(), false).isPresent()) {
                     known.add(n.getKey());
                 } else {
-                    long id = insertComposite(h, n.getKey(), project, n.getValue(), now);
-                    h.createUpdate("UPDATE composites SET target_t_level = :t, priority = :p WHERE id = :id")
-                            .bind("t", target).bind("p", priority).bind("id", id).execute();
+                    long id = insertComposite(h, n.getKey(), project, n.getValue().verdict(), now);
+                    h.createUpdate("UPDATE composites SET target_t_level = :t, priority = :p, snfs_difficulty = :snfs WHERE id = :id")
+                            .bind("t", target).bind("p", n.getValue().priority()).bind("snfs", n.getValue().snfsDifficulty())
+                            .bind("id", id).execute();
                     added.add(id);
                 }
             }
             return new UploadOutcome(added, known);
         }));
+    }
+
+    /** A number to add: its primality verdict, SNFS difficulty (or null) and queue priority. */
+    record NewComposite(Verdict verdict, Integer snfsDifficulty, int priority) {
     }
 
     /** An admin's change to a composite's queue settings; a field not {@code set} stays as it is. */

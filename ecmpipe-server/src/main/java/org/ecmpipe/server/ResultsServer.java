@@ -88,6 +88,8 @@ public final class ResultsServer implements AutoCloseable {
         app.get("/api/v1/composites/{number}", this::find);
         app.post("/api/v1/admin/composites", this::upload);
         app.post("/api/v1/admin/composites/bulk", this::bulk);
+        app.post("/api/v1/admin/composites/bulk-structured", this::bulkStructured);
+        app.post("/api/v1/admin/composites/upload", this::uploadFile);
         app.put("/api/v1/admin/composites/{number}", this::changeComposite);
         app.get("/api/v1/stats/{number}", this::stats);
         app.get("/api/v1/ecm-work", this::lease);
@@ -298,7 +300,7 @@ public final class ResultsServer implements AutoCloseable {
         if (priority != null && !priority.isNull() && !priority.canConvertToInt()) {
             throw ApiError.invalid("priority", "must be an integer");
         }
-        addComposites(ctx, body.get("composites"), "composites", project, target,
+        addComposites(ctx, items(body.get("composites"), "composites"), project, target,
                 priority == null || priority.isNull() ? 0 : priority.asInt());
     }
 
@@ -314,8 +316,156 @@ public final class ResultsServer implements AutoCloseable {
             project = project(mapper.getNodeFactory().textNode(project), "project_name");
         }
         String target = ctx.queryParam("target_t_level");
-        addComposites(ctx, body, "body", project, target == null ? null : target(parseNumber(target, "target_t_level"), "target_t_level"),
+        addComposites(ctx, items(body, "body"), project, target == null ? null : target(parseNumber(target, "target_t_level"), "target_t_level"),
                 intParam(ctx, "default_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+    }
+
+    /** A number to add as given: its text, the field that named it, its SNFS difficulty and priority when given. */
+    private record Item(String text, String field, Integer snfs, Integer priority) {
+    }
+
+    private static List<Item> items(JsonNode list, String field) {
+        if (list == null || !list.isArray() || list.isEmpty() || list.size() > 10_000) {
+            throw ApiError.invalid(field, "must be a list of 1 to 10000 numbers or expressions");
+        }
+        List<Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            if (!item.isTextual() && !item.isIntegralNumber()) {
+                throw ApiError.invalid(field + "[" + i + "]", "must be a number or an expression such as (10^71-1)/9");
+            }
+            items.add(new Item(item.asText(), field + "[" + i + "]", null, null));
+        }
+        return items;
+    }
+
+    /**
+     * ecm-wrapper's {@code POST /api/v1/admin/composites/bulk-structured {composites[{number, snfs_difficulty?,
+     * priority?, ...}], default_priority, project_name}} (+ {@code target_t_level}); current_composite, is_prime and
+     * is_fully_factored are ignored: the server works them out itself.
+     */
+    private void bulkStructured(Context ctx) {
+        requireAdmin(ctx);
+        JsonNode body = jsonBody(ctx);
+        if (!body.isObject()) {
+            throw new ApiError(400, null, "the body must be a JSON object");
+        }
+        JsonNode list = body.get("composites");
+        if (list == null || !list.isArray() || list.isEmpty() || list.size() > 10_000) {
+            throw ApiError.invalid("composites", "must be a list of 1 to 10000 objects {number, snfs_difficulty?, priority?}");
+        }
+        List<Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String field = "composites[" + i + "]";
+            JsonNode o = list.get(i);
+            JsonNode number = o.get("number");
+            if (!o.isObject() || number == null || !(number.isTextual() || number.isIntegralNumber())) {
+                throw ApiError.invalid(field + ".number", "must be a number or an expression");
+            }
+            JsonNode snfs = o.get("snfs_difficulty");
+            if (snfs != null && !snfs.isNull() && (!snfs.canConvertToInt() || snfs.asInt() < 1)) {
+                throw ApiError.invalid(field + ".snfs_difficulty", "must be a positive integer, or null");
+            }
+            JsonNode priority = o.get("priority");
+            if (priority != null && !priority.isNull() && !priority.canConvertToInt()) {
+                throw ApiError.invalid(field + ".priority", "must be an integer, or null");
+            }
+            items.add(new Item(number.asText(), field + ".number", snfs == null || snfs.isNull() ? null : snfs.asInt(),
+                    priority == null || priority.isNull() ? null : priority.asInt()));
+        }
+        JsonNode priority = body.get("default_priority");
+        if (priority != null && !priority.isNull() && !priority.canConvertToInt()) {
+            throw ApiError.invalid("default_priority", "must be an integer");
+        }
+        addComposites(ctx, items, project(body.get("project_name"), "project_name"), target(body.get("target_t_level"), "target_t_level"),
+                priority == null || priority.isNull() ? 0 : priority.asInt());
+    }
+
+    /**
+     * ecm-wrapper's {@code POST /api/v1/admin/composites/upload} (multipart: {@code file}, {@code source_type}
+     * auto|csv|text, {@code default_priority}, {@code project_name}; + {@code target_t_level}). Text: one number or
+     * expression a line ({@code #} comments); CSV: a header naming {@code number} (and optionally
+     * {@code snfs_difficulty}, {@code priority}).
+     */
+    private void uploadFile(Context ctx) {
+        requireAdmin(ctx);
+        var file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiError.invalid("file", "a multipart form field 'file' is required");
+        }
+        if (file.size() > settings.maxBodyBytes()) {
+            throw new ApiError(413, "file", "is larger than this server's limit of " + settings.maxBodyBytes() + " bytes");
+        }
+        String text;
+        try (InputStream in = file.content()) {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(in.readAllBytes())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiError.invalid("file", "is not UTF-8 text");
+        } catch (IOException e) {
+            throw new ApiError(400, "file", "cannot be read: " + LogText.safe(e.getMessage()));
+        }
+        String type = Optional.ofNullable(ctx.formParam("source_type")).orElse("auto");
+        if (!Set.of("auto", "csv", "text").contains(type)) {
+            throw ApiError.invalid("source_type", "must be auto, csv or text");
+        }
+        String[] lines = text.split("\r?\n");
+        boolean csv = type.equals("csv") || type.equals("auto") && lines.length > 0 && lines[0].toLowerCase(java.util.Locale.ROOT)
+                .replace("\"", "").matches("\\s*number\\s*(,.*)?");
+        List<Item> items = new java.util.ArrayList<>();
+        if (csv) {
+            List<String> header = List.of(lines[0].toLowerCase(java.util.Locale.ROOT).replace("\"", "").split("\\s*,\\s*", -1))
+                    .stream().map(String::strip).toList();
+            int number = header.indexOf("number");
+            int snfs = header.indexOf("snfs_difficulty");
+            int priority = header.indexOf("priority");
+            if (number < 0) {
+                throw ApiError.invalid("file", "line 1: a CSV header with a 'number' column is required");
+            }
+            for (int i = 1; i < lines.length; i++) {
+                if (lines[i].isBlank()) {
+                    continue;
+                }
+                String[] cells = lines[i].replace("\"", "").split("\\s*,\\s*", -1);
+                String field = "file line " + (i + 1);
+                if (cells.length <= number) {
+                    throw ApiError.invalid(field, "has no 'number' column");
+                }
+                items.add(new Item(cells[number].strip(), field, cell(cells, snfs, field + " snfs_difficulty"),
+                        cell(cells, priority, field + " priority")));
+            }
+        } else {
+            for (int i = 0; i < lines.length; i++) {
+                String s = lines[i].strip();
+                if (!s.isEmpty() && !s.startsWith("#")) {
+                    items.add(new Item(s, "file line " + (i + 1), null, null));
+                }
+            }
+        }
+        if (items.isEmpty() || items.size() > 10_000) {
+            throw ApiError.invalid("file", "must hold 1 to 10000 numbers");
+        }
+        String target = ctx.formParam("target_t_level");
+        String priority = ctx.formParam("default_priority");
+        int defaultPriority;
+        try {
+            defaultPriority = priority == null || priority.isBlank() ? 0 : Integer.parseInt(priority.strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid("default_priority", "must be an integer");
+        }
+        String project = ctx.formParam("project_name");
+        addComposites(ctx, items, project == null ? null : project(mapper.getNodeFactory().textNode(project), "project_name"),
+                target == null ? null : target(parseNumber(target, "target_t_level"), "target_t_level"), defaultPriority);
+    }
+
+    private static Integer cell(String[] cells, int column, String field) {
+        if (column < 0 || column >= cells.length || cells[column].isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(cells[column].strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid(field, "must be an integer");
+        }
     }
 
     private static JsonNode parseNumber(String text, String field) {
@@ -350,30 +500,24 @@ public final class ResultsServer implements AutoCloseable {
      * Adds the numbers (checked, evaluated, primality within the time budget), then computes each new composite's
      * t-level and next work. Numbers given twice and numbers already known are reported, not added again.
      */
-    private void addComposites(Context ctx, JsonNode list, String listField, String project, Double target, int priority) {
-        if (list == null || !list.isArray() || list.isEmpty() || list.size() > 10_000) {
-            throw ApiError.invalid(listField, "must be a list of 1 to 10000 numbers or expressions");
-        }
+    private void addComposites(Context ctx, List<Item> items, String project, Double target, int defaultPriority) {
         long deadline = System.nanoTime() + settings.checkBudget().toNanos();
-        Map<BigInteger, Verdict> numbers = new LinkedHashMap<>();
+        Map<BigInteger, ResultStore.NewComposite> numbers = new LinkedHashMap<>();
         ArrayNode duplicates = mapper.createArrayNode();
-        for (int i = 0; i < list.size(); i++) {
-            String field = listField + "[" + i + "]";
-            JsonNode item = list.get(i);
-            if (!item.isTextual() && !item.isIntegralNumber()) {
-                throw ApiError.invalid(field, "must be a number or an expression such as (10^71-1)/9");
-            }
-            BigInteger n = evaluate(item.asText(), field);
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            BigInteger n = evaluate(item.text(), item.field());
             if (n.compareTo(BigInteger.ONE) <= 0) {
-                throw ApiError.invalid(field, "must be greater than 1");
+                throw ApiError.invalid(item.field(), "must be greater than 1");
             }
             if (numbers.containsKey(n)) {
                 duplicates.addObject().put("index", i).put("number", n.toString());
                 continue;
             }
-            numbers.put(n, primality.check(n, deadline));
+            numbers.put(n, new ResultStore.NewComposite(primality.check(n, deadline), item.snfs(),
+                    item.priority() != null ? item.priority() : defaultPriority));
         }
-        ResultStore.UploadOutcome outcome = store.upload(project, numbers, target, priority);
+        ResultStore.UploadOutcome outcome = store.upload(project, numbers, target);
         outcome.added().forEach(this::recompute);
         ObjectNode out = mapper.createObjectNode().put("status", "success").put("added", outcome.added().size())
                 .put("existing", outcome.known().size()).put("duplicates_in_request", duplicates.size());

@@ -162,6 +162,10 @@ final class ResultStore {
             throw new NeedVerdicts(List.copyOf(state.missing()));
         }
         long attemptId = insertAttempt(h, compositeId, in, now);
+        if ("ecm".equals(in.submission().method()) && in.stage2Curves() > 0 && in.submission().parameters().b1().bitLength() < 63) {
+            ResidueExchange.linkOnSubmit(h, compositeId, attemptId, in.submission().clientId(),
+                    in.submission().parameters().b1().longValueExact(), in.parametrization(), now);
+        }
         int added = 0;
         for (BigInteger part : state.base()) {
             if (known.factors().containsKey(part)) {

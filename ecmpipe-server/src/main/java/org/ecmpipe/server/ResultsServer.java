@@ -51,6 +51,9 @@ public final class ResultsServer implements AutoCloseable {
     private final ResultStore store;
     private final TLevelBook tLevels;
     private final WorkLeases leases;
+    private final ResidueExchange residues;
+    /** The largest residue file taken (ecm-wrapper's limit). */
+    static final int RESIDUE_MAX_BYTES = 50 * 1024 * 1024;
     private final Database database;
     private final ServerSettings settings;
     private final SubmissionFormat format;
@@ -69,7 +72,9 @@ public final class ResultsServer implements AutoCloseable {
         this.settings = settings;
         this.store = new ResultStore(database.jdbi(), clock);
         this.tLevels = new TLevelBook(database.jdbi());
-        this.leases = new WorkLeases(database.jdbi(), clock, settings.leaseTime(), database.url().startsWith("jdbc:postgresql:"));
+        boolean postgres = database.url().startsWith("jdbc:postgresql:");
+        this.leases = new WorkLeases(database.jdbi(), clock, settings.leaseTime(), postgres);
+        this.residues = new ResidueExchange(database.jdbi(), clock, postgres);
         this.format = new SubmissionFormat(settings.maxDigits());
         this.primality = new BoundedPrimality(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), System::nanoTime);
         this.rateLimiter = new RateLimiter(settings.ratePerMinute(), settings.rateBurst(), clock);
@@ -77,6 +82,9 @@ public final class ResultsServer implements AutoCloseable {
             config.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = 2L * settings.maxBodyBytes(); // our own limit answers first, in JSON
+            config.jetty.multipartConfig.maxFileSize(RESIDUE_MAX_BYTES + 1L, io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(RESIDUE_MAX_BYTES + 1_000_000L, io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
@@ -93,6 +101,11 @@ public final class ResultsServer implements AutoCloseable {
         app.put("/api/v1/admin/composites/{number}", this::changeComposite);
         app.get("/api/v1/stats/{number}", this::stats);
         app.get("/api/v1/ecm-work", this::lease);
+        app.post("/api/v1/residues/upload", this::residueUpload);
+        app.get("/api/v1/residues/work", this::residueClaim);
+        app.get("/api/v1/residues/{id}/download", this::residueDownload);
+        app.post("/api/v1/residues/{id}/complete", this::residueComplete);
+        app.delete("/api/v1/residues/{id}/claim", this::residueRelease);
         app.put("/api/v1/work/{id}/progress", this::heartbeat);
         app.post("/api/v1/work/{id}/complete", ctx -> finish(ctx, "completed"));
         app.delete("/api/v1/work/{id}", ctx -> finish(ctx, "abandoned"));
@@ -612,6 +625,147 @@ public final class ResultsServer implements AutoCloseable {
             o.put("reason", reason);
         }
         ctx.json(o);
+    }
+
+    /**
+     * ecm-wrapper's {@code POST /api/v1/residues/upload} (multipart {@code file}; header {@code X-Client-ID}; query
+     * {@code stage1_attempt_id}, {@code expiry_days} 1-30, default 7; ecmpipe adds {@code checksum}, the file's
+     * SHA-256, verified when given).
+     */
+    private void residueUpload(Context ctx) {
+        String client = headerClient(ctx);
+        var file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiError.invalid("file", "a multipart form field 'file' is required");
+        }
+        if (file.size() > RESIDUE_MAX_BYTES) {
+            throw new ApiError(413, "file", "is larger than this server's limit of " + RESIDUE_MAX_BYTES + " bytes");
+        }
+        byte[] content;
+        try (InputStream in = file.content()) {
+            content = in.readNBytes(RESIDUE_MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new ApiError(400, "file", "cannot be read: " + LogText.safe(e.getMessage()));
+        }
+        if (content.length > RESIDUE_MAX_BYTES) {
+            throw new ApiError(413, "file", "is larger than this server's limit of " + RESIDUE_MAX_BYTES + " bytes");
+        }
+        if (content.length == 0) {
+            throw ApiError.invalid("file", "is empty");
+        }
+        ResidueExchange.Parsed parsed = ResidueExchange.parse(content);
+        String given = Optional.ofNullable(ctx.queryParam("checksum")).orElse(ctx.formParam("checksum"));
+        if (given != null && !given.strip().equalsIgnoreCase(parsed.sha256())) {
+            throw ApiError.invalid("checksum", "the file's SHA-256 is " + parsed.sha256() + ", not the one given: it was"
+                    + " damaged in transit; nothing was stored");
+        }
+        String attempt = ctx.queryParam("stage1_attempt_id");
+        Long stage1 = null;
+        if (attempt != null) {
+            try {
+                stage1 = Long.parseLong(attempt);
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid("stage1_attempt_id", "must be an attempt id (integer)");
+            }
+        }
+        int days = intParam(ctx, "expiry_days", 7, 1, 30);
+        ResidueExchange.Uploaded u = residues.upload(client, content, parsed, stage1, Duration.ofDays(days));
+        if (u.stage1Created()) {
+            recompute(u.compositeId());
+        }
+        log.info("residue {} from {}: {} curves at B1={} on composite {}", u.residueId(), LogText.safe(client), u.curves(), u.b1(),
+                u.compositeId());
+        ctx.json(mapper.createObjectNode().put("residue_id", u.residueId()).put("composite_id", u.compositeId())
+                .put("composite", u.composite()).put("b1", u.b1()).put("parametrization", u.param()).put("curve_count", u.curves())
+                .put("file_size_bytes", u.bytes()).put("expires_at", u.expiresAt().toInstant().toString())
+                .put("stage1_attempt_id", u.stage1AttemptId()).put("checksum", u.checksum())
+                .put("message", u.curves() + " residues stored" + (u.stage1Created() ? "; their stage 1 is credited at B2=0 as attempt "
+                        + u.stage1AttemptId() : "")));
+    }
+
+    /** ecm-wrapper's {@code GET /api/v1/residues/work} (claims one). */
+    private void residueClaim(Context ctx) {
+        String client = headerClient(ctx);
+        int hours = intParam(ctx, "claim_timeout_hours", 24, 1, 168);
+        Optional<ResidueExchange.Claim> claim = residues.claim(client, optionalInt(ctx, "min_digits"), optionalInt(ctx, "max_digits"),
+                optionalInt(ctx, "min_priority"), Duration.ofHours(hours));
+        ObjectNode o = mapper.createObjectNode();
+        if (claim.isEmpty()) {
+            for (String f : List.of("residue_id", "composite_id", "composite", "digit_length", "b1", "parametrization", "curve_count",
+                    "stage1_attempt_id", "download_url", "suggested_b2", "expires_at")) {
+                o.putNull(f);
+            }
+            ctx.json(o.put("message", "No residues available"));
+            return;
+        }
+        ResidueExchange.Claim c = claim.get();
+        ctx.json(o.put("residue_id", c.residueId()).put("composite_id", c.compositeId()).put("composite", c.composite())
+                .put("digit_length", c.composite().length()).put("b1", c.b1()).put("parametrization", c.param())
+                .put("curve_count", c.curves()).put("stage1_attempt_id", c.stage1AttemptId())
+                .put("download_url", "/api/v1/residues/" + c.residueId() + "/download")
+                .put("suggested_b2", Math.min(100 * c.b1(), 10_000_000_000_000L))
+                .put("expires_at", c.expiresAt().toInstant().toString())
+                .put("message", "Residue claimed until " + c.expiresAt().toInstant()));
+    }
+
+    private void residueDownload(Context ctx) {
+        long id = residueId(ctx);
+        ResidueExchange.Download d = residues.download(id, headerClient(ctx));
+        ctx.header("X-Checksum-SHA256", d.checksum()).header("Content-Disposition", "attachment; filename=\"residue_" + id + ".txt\"")
+                .contentType("text/plain; charset=utf-8").result(d.content());
+    }
+
+    /** {@code POST /api/v1/residues/{id}/complete {stage2_attempt_id}}. */
+    private void residueComplete(Context ctx) {
+        long id = residueId(ctx);
+        String client = headerClient(ctx);
+        JsonNode body = jsonBody(ctx);
+        JsonNode attempt = body.get("stage2_attempt_id");
+        if (attempt == null || !attempt.canConvertToLong()) {
+            throw ApiError.invalid("stage2_attempt_id", "is required: the attempt_id submit_result gave for the stage 2");
+        }
+        ResidueExchange.Completed c = residues.complete(id, client, attempt.asLong());
+        Optional<TLevelBook.Progress> t = Optional.empty();
+        try {
+            t = tLevels.recompute(c.compositeId());
+        } catch (RuntimeException e) {
+            log.warn("t-level of composite {} not recomputed: {}", c.compositeId(), LogText.safe(String.valueOf(e.getMessage())));
+        }
+        ObjectNode o = mapper.createObjectNode().put("residue_id", c.residueId()).put("stage1_attempt_id", c.stage1AttemptId())
+                .put("stage2_attempt_id", c.stage2AttemptId()).put("composite_id", c.compositeId());
+        if (t.isPresent()) {
+            o.put("new_t_level", round3(t.get().tLevel()));
+        } else {
+            o.putNull("new_t_level");
+        }
+        ctx.json(o.put("message", "Residue completed; its file is deleted"));
+    }
+
+    private void residueRelease(Context ctx) {
+        long id = residueId(ctx);
+        residues.release(id, headerClient(ctx));
+        ctx.json(mapper.createObjectNode().put("residue_id", id).put("status", "available")
+                .put("message", "Claim released; the residue is available again"));
+    }
+
+    private static long residueId(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid("residue_id", "must be an integer");
+        }
+    }
+
+    /** The {@code X-Client-ID} header the residue routes require. */
+    private static String headerClient(Context ctx) {
+        String client = ctx.header("X-Client-ID");
+        if (client == null || client.isBlank()) {
+            throw ApiError.invalid("X-Client-ID", "the header is required (e.g. user-host)");
+        }
+        if (client.length() > 256 || SubmissionFormat.badCharacter(client, false) != null) {
+            throw ApiError.invalid("X-Client-ID", "must be at most 256 characters without control characters");
+        }
+        return client;
     }
 
     private static ApiError noLease(Context ctx) {

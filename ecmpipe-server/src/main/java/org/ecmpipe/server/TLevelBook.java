@@ -74,7 +74,7 @@ final class TLevelBook {
             boolean ntt = TLevel.nttByDefault(number);
             List<WorkItem> work = new ArrayList<>();
             h.createQuery("""
-                            SELECT b1, b2, b2_default, COALESCE(parametrization, 3) AS param, SUM(stage1_curves) AS s1,
+                            SELECT b1, b2, b2_default, COALESCE(parametrization, 3) AS param, SUM(stage1_curves - stage2_credited) AS s1,
                               SUM(stage2_curves) AS s2
                             FROM attempts WHERE composite_id = :id AND id <= :through AND method = 'ecm'
                             GROUP BY b1, b2, b2_default, COALESCE(parametrization, 3)""")

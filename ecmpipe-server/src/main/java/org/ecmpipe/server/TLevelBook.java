@@ -101,15 +101,29 @@ final class TLevelBook {
         });
     }
 
-    /** The t-level of the work, the target, and the curves at the ladder's next B1 (default B2) that reach it. */
+    /**
+     * The t-level of the work, the target, and the next step as {@code run --target-t} takes it: the ladder's B1 for
+     * the next t-level above the work's, and the curves at it (ecm's default B2, param 1) that reach that level or the
+     * target, whichever is lower (the target itself past the ladder's top). 0 curves once the target is reached, the
+     * composite is done, or no number of curves at that B1 reaches the goal.
+     */
     static Progress compute(Inputs in) {
         double t = TLevel.of(in.work());
         double target = in.target() != null ? in.target() : defaultTarget(in.cofactorDigits(), in.snfs());
-        long b1 = B1Ladder.nextRung(t, target)[1];
+        long[] rung = B1Ladder.nextRung(t, target);
+        long b1 = rung[1];
         long curves = 0;
         if ("composite".equals(in.status()) && t < target) {
+            double goal = Math.min(rung[0], target);
+            if (goal <= t) {
+                goal = target;
+            }
             WorkItem curve = new WorkItem(1, b1, null, PLAN_PARAM, TLevel.nttByDefault(in.number()));
-            curves = TLevel.curvesToReach(in.work(), target, curve).curves();
+            try {
+                curves = TLevel.curvesToReach(in.work(), goal, curve).curves();
+            } catch (IllegalArgumentException e) {
+                curves = 0; // beyond what curves at this B1 reach: nothing to lease at it
+            }
         }
         return new Progress(t, target, b1, curves);
     }

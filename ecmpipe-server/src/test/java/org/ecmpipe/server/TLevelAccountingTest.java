@@ -100,10 +100,12 @@ class TLevelAccountingTest {
         // adding t-levels would give far more; recomputation gives exactly core's value for the union of the work
         assertThat(t).isLessThan(TLevel.of(expected.subList(0, 1)) + TLevel.of(List.of(expected.get(2))));
 
-        // the next work: the ladder's B1 for the gap and the curves at it (default B2, param 1) that reach the target
+        // the next work: the ladder's B1 for the next level and the curves at it (default B2, param 1) that reach that
+        // level or the target, whichever is lower
         double target = composite.get("target_t_level").asDouble();
-        long b1 = B1Ladder.nextRung(t, target)[1];
-        long curves = t >= target ? 0 : TLevel.curvesToReach(expected, target, new WorkItem(1, b1, null, 1)).curves();
+        long[] rung = B1Ladder.nextRung(t, target);
+        long b1 = rung[1];
+        long curves = t >= target ? 0 : TLevel.curvesToReach(expected, Math.min(rung[0], target), new WorkItem(1, b1, null, 1)).curves();
         assertThat(composite.get("next_b1").asLong()).isEqualTo(b1);
         assertThat(composite.get("curves_to_target").asLong()).isEqualTo(curves);
         assertThat(s.get("/").body()).contains("class=\"bar\"").contains(String.format(java.util.Locale.ROOT, "t%.2f", t));
@@ -129,7 +131,8 @@ class TLevelAccountingTest {
         assertThat(c.get("target_t_level_set").asBoolean()).isTrue();
         assertThat(c.get("priority").asInt()).isEqualTo(7);
         assertThat(c.get("curves_to_target").asLong())
-                .isEqualTo(TLevel.curvesToReach(List.of(), 40, new WorkItem(1, B1Ladder.nextRung(0, 40)[1], null, 1)).curves());
+                .isEqualTo(TLevel.curvesToReach(List.of(), 20, new WorkItem(1, 11_000, null, 1)).curves());
+        assertThat(c.get("next_b1").asLong()).isEqualTo(11_000);
         assertThat(s.json("/api/v1/stats/" + N).get("target_t_level").asDouble()).isEqualTo(40);
 
         // SNFS difficulty below the digits lowers the default target; null resets the admin's target

@@ -566,12 +566,13 @@ public final class ResultsServer implements AutoCloseable {
 
     /**
      * ecm-wrapper's {@code GET /api/v1/ecm-work?client_id=[&min_digits=&max_digits=&priority=]}, plus what it computes
-     * but never sends: b1, b2 (null: ecm's default), curves (at most {@code max_curves}, default 1000), param.
+     * but never sends: b1, b2 (null: ecm's default), curves (at most {@code max_curves}, default 1000), param (the
+     * {@code param} asked for, default 1; GPU stage 1 asks for 3; the curves are planned at param 1 either way).
      */
     private void lease(Context ctx) {
         String client = clientId(ctx, true);
         var request = new WorkLeases.Request(client, intParam(ctx, "max_curves", 1000, 1, 1_000_000),
-                optionalInt(ctx, "min_digits"), optionalInt(ctx, "max_digits"), optionalInt(ctx, "priority"));
+                intParam(ctx, "param", TLevelBook.PLAN_PARAM, 0, 3), optionalInt(ctx, "min_digits"), optionalInt(ctx, "max_digits"), optionalInt(ctx, "priority"));
         Optional<WorkLeases.Lease> lease = leases.take(request);
         ObjectNode o = mapper.createObjectNode();
         if (lease.isEmpty()) {

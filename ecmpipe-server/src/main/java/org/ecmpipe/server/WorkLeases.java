@@ -18,7 +18,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * stops heartbeating. Correct from the database alone, for any number of server processes: a lease is granted while
  * holding its composite's row lock ({@code SELECT ... FOR UPDATE}, {@code SKIP LOCKED} first on PostgreSQL so
  * concurrent leasers spread over composites), and the curves still free are counted in a fresh statement under that
- * lock, so the leased curves never exceed what the composite's t-level gap needs ({@code curves_to_target}).
+ * lock, so the leased curves (with the stage-1 residues waiting for their stage 2) never exceed what the composite's
+ * t-level gap needs ({@code curves_to_target}).
  * Expiry is read from timestamps: a lease past {@code expires_at} simply stops counting; nothing has to clean up.
  * A factor found changes the composite's cofactor: leases on the old one stop counting and are cancelled at their
  * next heartbeat.
@@ -31,7 +32,7 @@ final class WorkLeases {
     }
 
     /** The filters of a lease request. */
-    record Request(String clientId, int maxCurves, Integer minDigits, Integer maxDigits, Integer minPriority) {
+    record Request(String clientId, int maxCurves, int param, Integer minDigits, Integer maxDigits, Integer minPriority) {
     }
 
     /** A lease's state after a heartbeat, completion or abandonment. */
@@ -39,7 +40,14 @@ final class WorkLeases {
     }
 
     private static final int CANDIDATES = 32;
-    private static final String HELD = "l.status = 'active' AND l.expires_at > :now AND l.cofactor_sha256 = c.cofactor_sha256";
+    /**
+     * The curves of composite {@code c} already on their way: live leases on its current cofactor, and stage-1
+     * residues waiting for stage 2 (their B2 = 0 credit is in the t-level, their stage-2 credit is to come).
+     */
+    private static final String PENDING = "((SELECT COALESCE(SUM(l.curves), 0) FROM work_leases l WHERE l.composite_id = c.id"
+            + " AND l.status = 'active' AND l.expires_at > :now AND l.cofactor_sha256 = c.cofactor_sha256)"
+            + " + (SELECT COALESCE(SUM(r.curve_count), 0) FROM residues r WHERE r.composite_id = c.id"
+            + " AND r.status IN ('available', 'claimed') AND r.expires_at > :now))";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -85,7 +93,7 @@ final class WorkLeases {
 
     private Optional<Long> candidate(Handle h, Request r, OffsetDateTime now, List<Long> tried, String lock) {
         StringBuilder sql = new StringBuilder("SELECT c.id FROM composites c WHERE c.status = 'composite' AND c.curves_to_target > "
-                + "(SELECT COALESCE(SUM(l.curves), 0) FROM work_leases l WHERE l.composite_id = c.id AND " + HELD + ")");
+                + PENDING);
         if (!tried.isEmpty()) {
             sql.append(" AND c.id NOT IN (<tried>)");
         }
@@ -120,8 +128,7 @@ final class WorkLeases {
         Map<String, Object> c = h.createQuery("""
                         SELECT id, cofactor, cofactor_sha256, status, t_level, target_t_level, snfs_difficulty, next_b1,
                           curves_to_target FROM composites WHERE id = :id""").bind("id", compositeId).mapToMap().one();
-        long held = h.createQuery("SELECT COALESCE(SUM(l.curves), 0) FROM work_leases l JOIN composites c ON c.id = l.composite_id"
-                        + " WHERE l.composite_id = :id AND " + HELD)
+        long held = h.createQuery("SELECT " + PENDING + " FROM composites c WHERE c.id = :id")
                 .bind("id", compositeId).bind("now", now).mapTo(Long.class).one();
         long free = ((Number) c.get("curves_to_target")).longValue() - held;
         if (!"composite".equals(c.get("status")) || free <= 0 || c.get("next_b1") == null) {
@@ -136,7 +143,7 @@ final class WorkLeases {
                           status, leased_at, expires_at)
                         VALUES (:id, :c, :sha, :client, :b1, NULL, :curves, :param, 'active', :now, :expires)""")
                 .bind("id", id).bind("c", compositeId).bind("sha", (String) c.get("cofactor_sha256")).bind("client", r.clientId())
-                .bind("b1", b1).bind("curves", curves).bind("param", TLevelBook.PLAN_PARAM).bind("now", now)
+                .bind("b1", b1).bind("curves", curves).bind("param", r.param()).bind("now", now)
                 .bind("expires", expires).execute();
         String cofactor = (String) c.get("cofactor");
         Number target = (Number) c.get("target_t_level");
@@ -144,7 +151,7 @@ final class WorkLeases {
         double effective = target != null ? target.doubleValue()
                 : TLevelBook.defaultTarget(cofactor.length(), snfs == null ? null : snfs.intValue());
         return Optional.of(new Lease(id, compositeId, cofactor, cofactor.length(), ((Number) c.get("t_level")).doubleValue(),
-                effective, b1, curves, TLevelBook.PLAN_PARAM, expires));
+                effective, b1, curves, r.param(), expires));
     }
 
     /**

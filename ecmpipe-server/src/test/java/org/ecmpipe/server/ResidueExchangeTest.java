@@ -138,6 +138,9 @@ class ResidueExchangeTest {
         assertThat(up.get("parametrization").asInt()).isEqualTo(3);
         assertThat(up.get("stage1_attempt_id").asLong()).isEqualTo(a1);
         s.assertError(upload(file, "gpu-box", "?stage1_attempt_id=" + a1), 409, "file");
+        // residues waiting for stage 2 count as work on the way: leases give out only the rest of the gap
+        long gap = s.json("/api/v1/composites/" + R71).get("curves_to_target").asLong();
+        assertThat(s.json("/api/v1/ecm-work?client_id=gpu-box&max_curves=1000000").get("curves").asLong()).isEqualTo(gap - 8);
         assertThat(tLevel()).isCloseTo(ResultsServer.round3(TLevel.of(stage1)), within(1e-9));
         long residue = up.get("residue_id").asLong();
 

@@ -102,6 +102,7 @@ class WorkLeasingTest {
         assertThat(a.get("param").asInt()).isEqualTo(1);
         assertThat(a.get("target_t_level").asDouble()).isEqualTo(30);
         assertThat(a.get("expires_at").asText()).isEqualTo("2026-11-25T10:20:00Z");
+        s.assertError(s.get("/api/v1/ecm-work?client_id=gpu&param=4"), 422, "param");
         // the whole gap is leased: nothing for bob
         assertThat(lease(s, "bob", 10).get("work_id").isNull()).isTrue();
 
@@ -118,8 +119,9 @@ class WorkLeasingTest {
 
         // no heartbeat within the lease time: the curves return to the pool by themselves
         clock.now = clock.now.plusSeconds(2);
-        JsonNode b = lease(s, "bob", 10);
+        JsonNode b = s.json("/api/v1/ecm-work?client_id=bob&max_curves=10&param=3");
         assertThat(b.get("curves").asInt()).isEqualTo((int) Math.min(10, gap));
+        assertThat(b.get("param").asInt()).isEqualTo(3);
         hb = s.mapper.readTree(s.raw("PUT", "/api/v1/work/" + work + "/progress?client_id=alice", null, null).body());
         assertThat(hb.get("status").asText()).isEqualTo("expired");
 

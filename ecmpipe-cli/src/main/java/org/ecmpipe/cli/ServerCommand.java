@@ -73,6 +73,11 @@ public final class ServerCommand implements Callable<Integer> {
     private int rateBurst;
 
     /** Removed: a key on the command line is visible to every user in ps. */
+    @Option(names = "--lease-seconds", paramLabel = "S", defaultValue = "1200",
+            description = "How long a work lease (GET /api/v1/ecm-work) holds without a heartbeat; expired work returns to"
+                    + " the pool by itself. Default: ${DEFAULT-VALUE}.")
+    private long leaseSeconds;
+
     @Option(names = "--admin-key", hidden = true, paramLabel = "KEY")
     private String removedAdminKey;
 
@@ -88,7 +93,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerSettings settings;
         try {
             settings = new ServerSettings(AdminKey.fromEnvironment(System.getenv()), maxDigits, maxBodyBytes,
-                    Duration.ofMillis(checkMillis), ratePerMinute, rateBurst, Duration.ofSeconds(5));
+                    Duration.ofMillis(checkMillis), ratePerMinute, rateBurst, Duration.ofSeconds(5), Duration.ofSeconds(leaseSeconds));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -30,9 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TargetRounds {
     private static final Logger log = LoggerFactory.getLogger(TargetRounds.class);
-    /** The usual B1 for each t-level, as ECM users step through them. */
-    static final long[][] LADDER = {{20, 11_000}, {25, 50_000}, {30, 250_000}, {35, 1_000_000}, {40, 3_000_000},
-        {45, 11_000_000}, {50, 43_000_000}, {55, 110_000_000}, {60, 260_000_000}, {65, 850_000_000}};
     /** Rounds at most: the ladder's length and some, so a number that cannot get there ends the run anyway. */
     static final int MAX_ROUNDS = 16;
 
@@ -146,7 +143,13 @@ final class TargetRounds {
         } else if (settings.gpu()) {
             curves = 1; // one GPU batch: thousands of curves
         } else {
-            long needed = TLevel.curvesToReach(work, goal, b1, settings.param()).curves();
+            long needed;
+            try {
+                needed = TLevel.curvesToReach(work, goal, b1, settings.param()).curves();
+            } catch (IllegalArgumentException e) {
+                throw new BatchSetupException("t" + fmt(goal) + " cannot be reached with B1=" + b1 + " (" + e.getMessage()
+                        + "): give a larger --b1, or leave --b1 out to climb the usual ladder");
+            }
             curves = (int) Math.max(1, Math.min(Integer.MAX_VALUE, needed));
         }
         log.info("{} at t{} (target t{}): {} curves at B1={}{}", c.shortText(), fmt(t), fmt(target), curves, b1,
@@ -156,12 +159,7 @@ final class TargetRounds {
 
     /** The ladder's rung for the next level above {@code t}, not beyond the one that holds the target. */
     static long[] nextRung(double t, double target) {
-        for (long[] rung : LADDER) {
-            if (rung[0] > t + 0.001 || rung[0] >= target) {
-                return rung;
-            }
-        }
-        return LADDER[LADDER.length - 1];
+        return org.ecmpipe.tlevel.B1Ladder.nextRung(t, target);
     }
 
     private static Map<BigInteger, List<CompositeResult>> byNumber(List<CompositeResult> results) {

@@ -63,6 +63,10 @@ class TLevelProperties {
     @Property(tries = 40)
     void suggestionIsTheFewestCurvesThatReachTheTarget(@ForAll @Size(max = 2) List<@From("workItems") WorkItem> done,
             @ForAll @DoubleRange(min = 15, max = 60) double target, @ForAll("ladderB1") long b1) {
+        // far above its own level a small B1 reaches a target with no number of curves (t47 at B1=11000 was drawn
+        // once): that case is refused by curvesToReach, tested in TLevelTest; here only targets within 15 digits of
+        // the B1's ladder level
+        net.jqwik.api.Assume.that(target <= B1Ladder.levelOf(b1) + 15);
         Suggestion s = TLevel.curvesToReach(done, target, b1, 3);
         List<WorkItem> with = new ArrayList<>(done);
         with.add(s.work());

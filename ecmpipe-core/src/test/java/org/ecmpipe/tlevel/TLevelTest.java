@@ -113,6 +113,7 @@ class TLevelTest {
 
     @Test
     void rejectsWhatEcmHasNoModelFor() {
+        assertThatThrownBy(() -> TLevel.curvesToReach(List.of(), 80, 11_000, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d(1, 1_000_000, 4)).hasMessageContaining("param");
         assertThatThrownBy(() -> d(-1, 1_000_000, 1)).hasMessageContaining("curves");
         assertThatThrownBy(() -> d(1, 0, 1)).hasMessageContaining("B1");

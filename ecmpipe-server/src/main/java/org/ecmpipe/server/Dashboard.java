@@ -18,6 +18,8 @@ final class Dashboard {
                 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; }
                 th { background: #eee; } .num { font-family: monospace; word-break: break-all; max-width: 40em; }
                 .fully_factored { color: #070; } .composite { color: #a50; }
+                .bar { width: 10em; height: 0.9em; background: #eee; border: 1px solid #aaa; }
+                .bar > div { height: 100%; background: #c33; } .bar > div.half { background: #e90; } .bar > div.done { background: #3a3; }
                 </style></head><body>
                 <h1>ecmpipe results</h1>
                 """);
@@ -32,7 +34,7 @@ final class Dashboard {
                     .append(page.limit()).append("\">next</a>");
         }
         html.append("</p>\n");
-        html.append("<table><tr><th>composite</th><th>digits</th><th>project</th><th>status</th><th>factors</th>"
+        html.append("<table><tr><th>composite</th><th>digits</th><th>project</th><th>status</th><th>t-level / target</th><th>factors</th>"
                 + "<th>ECM effort (B1, B2: curves)</th><th>attempts</th><th>cofactor</th></tr>\n");
         for (ResultStore.CompositeView c : composites) {
             String factors = c.factors().isEmpty() ? "-" : c.factors().stream()
@@ -44,11 +46,22 @@ final class Dashboard {
             html.append("<tr><td class=\"num\">").append(esc(c.composite())).append("</td><td>").append(c.digits())
                     .append("</td><td>").append(c.project() == null ? "" : esc(c.project()))
                     .append("</td><td class=\"").append(esc(c.status())).append("\">").append(esc(c.status()))
+                    .append("</td><td>").append(progress(c.queue()))
                     .append("</td><td class=\"num\">").append(factors).append("</td><td>").append(effort)
                     .append("</td><td>").append(c.attemptCount()).append("</td><td class=\"num\">")
                     .append(c.cofactor().length() > 40 ? "c" + c.cofactor().length() : esc(c.cofactor())).append("</td></tr>\n");
         }
         return html.append("</table></body></html>\n").toString();
+    }
+
+    /** A t-level bar: red below half the target, orange from half, green at the target (as ecm-wrapper colours it). */
+    static String progress(ResultStore.QueueView q) {
+        double ratio = q.targetTLevel() > 0 ? Math.min(1, q.tLevel() / q.targetTLevel()) : 1;
+        String cls = ratio >= 1 ? "done" : ratio >= 0.5 ? "half" : "low";
+        String text = String.format(java.util.Locale.ROOT, "t%.2f / t%.1f", q.tLevel(), q.targetTLevel());
+        return "<div class=\"bar\" title=\"" + text + "\"><div class=\"" + cls + "\" style=\"width: "
+                + String.format(java.util.Locale.ROOT, "%.1f", 100 * ratio) + "%\"></div></div><small>" + text
+                + (q.targetSet() ? "" : " (default)") + "</small>";
     }
 
     static String esc(String s) {

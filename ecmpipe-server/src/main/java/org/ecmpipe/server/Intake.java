@@ -59,6 +59,21 @@ record Intake(Submission submission, Map<BigInteger, String> factors, int trivia
         return new Intake(s, factors, trivial, param, workHash, ResultStore.sha256(format.toJson(s).toString()));
     }
 
+    /**
+     * Curves that ran stage 1: {@code curves} requested or {@code curves_completed}, whichever is more (ecmpipe's
+     * client sends the stage-1 count as {@code curves} and the curves whose stage 2 finished as completed).
+     */
+    int stage1Curves() {
+        Integer requested = submission.parameters().curves();
+        return Math.max(submission.results().curvesCompleted(), requested == null ? 0 : requested);
+    }
+
+    /** Curves that also ran stage 2 at B2: {@code curves_completed}, none when B2 = 0 (stage 1 only). */
+    int stage2Curves() {
+        BigInteger b2 = submission.parameters().b2();
+        return b2 != null && b2.signum() == 0 ? 0 : submission.results().curvesCompleted();
+    }
+
     /** The sigma of the first submitted factor that {@code part} divides (a split part inherits its curve). */
     String sigmaFor(BigInteger part) {
         for (var f : factors.entrySet()) {

@@ -64,17 +64,28 @@ final class ResultStore {
     record EffortView(BigInteger b1, BigInteger b2, long curves) {
     }
 
+    /**
+     * A composite's place in the queue: the t-level of all its ECM work, its target (the admin's, else the default
+     * from its cofactor's digits or SNFS difficulty), and the next work (curves at next_b1 that reach the target).
+     */
+    record QueueView(double tLevel, double targetTLevel, boolean targetSet, Integer snfsDifficulty, int priority,
+                     Long nextB1, long curvesToTarget, OffsetDateTime lastAttempt) {
+    }
+
     record CompositeView(long id, String composite, int digits, String project, String status, String cofactor,
-                         List<FactorView> factors, long attemptCount, List<EffortView> curvesByB1) {
+                         List<FactorView> factors, long attemptCount, List<EffortView> curvesByB1, QueueView queue) {
     }
 
     record Page(List<CompositeView> composites, long total, int limit, int offset) {
     }
 
-    record UploadOutcome(int added, int existing) {
+    /** @param added the ids of the new composites, in order; @param known numbers that were already there */
+    record UploadOutcome(List<Long> added, List<BigInteger> known) {
     }
 
     private static final int RETRIES = 8;
+    private static final String COLUMNS = "id, number, digits, project, status, cofactor, t_level, target_t_level,"
+            + " snfs_difficulty, priority, next_b1, curves_to_target";
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -151,6 +162,10 @@ final class ResultStore {
             throw new NeedVerdicts(List.copyOf(state.missing()));
         }
         long attemptId = insertAttempt(h, compositeId, in, now);
+        if ("ecm".equals(in.submission().method()) && in.stage2Curves() > 0 && in.submission().parameters().b1().bitLength() < 63) {
+            ResidueExchange.linkOnSubmit(h, compositeId, attemptId, in.submission().clientId(),
+                    in.submission().parameters().b1().longValueExact(), in.parametrization(), now);
+        }
         int added = 0;
         for (BigInteger part : state.base()) {
             if (known.factors().containsKey(part)) {
@@ -189,9 +204,9 @@ final class ResultStore {
         return h.createUpdate("""
                         INSERT INTO attempts (composite_id, submission_id, client_id, project, method, program, program_version,
                           b1, b2, curves_requested, curves_completed, parametrization, sigma, execution_time, raw_output,
-                          created_at, work_hash, content_sha256)
+                          created_at, work_hash, content_sha256, stage1_curves, stage2_curves, b2_default)
                         VALUES (:c, :sub, :client, :project, :method, :program, :version, :b1, :b2, :curves, :done, :param,
-                          :sigma, :time, :raw, :now, :work, :content)""")
+                          :sigma, :time, :raw, :now, :work, :content, :stage1, :stage2, :b2default)""")
                 .bind("c", compositeId).bind("sub", s.submissionId()).bind("client", s.clientId())
                 .bind("project", s.project()).bind("method", s.method()).bind("program", s.program())
                 .bind("version", s.programVersion()).bind("b1", new BigDecimal(p.b1()))
@@ -199,6 +214,7 @@ final class ResultStore {
                 .bind("done", s.results().curvesCompleted()).bind("param", in.parametrization()).bind("sigma", p.sigma())
                 .bind("time", s.results().executionTime()).bind("raw", s.rawOutput()).bind("now", now)
                 .bind("work", in.workHash()).bind("content", in.contentHash())
+                .bind("stage1", in.stage1Curves()).bind("stage2", in.stage2Curves()).bind("b2default", p.b2() == null)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 
@@ -228,24 +244,58 @@ final class ResultStore {
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 
-    /** Adds numbers for a project; numbers already present are left as they are. */
-    UploadOutcome upload(String project, Map<BigInteger, Verdict> numbers) {
+    /**
+     * Adds numbers for a project, in order; a number already known (as a composite or as another one's current
+     * cofactor) is left as it is and reported.
+     *
+     * @param target the admin's target t-level for the new composites, or null for the default
+     */
+    UploadOutcome upload(String project, Map<BigInteger, NewComposite> numbers, Double target) {
         return retryingOnConflict(() -> jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-            int added = 0;
-            int existing = 0;
+            List<Long> added = new ArrayList<>();
+            List<BigInteger> known = new ArrayList<>();
             for (var n : numbers.entrySet()) {
-                boolean present = h.createQuery("SELECT COUNT(*) FROM composites WHERE number_sha256 = :sha")
-                        .bind("sha", sha256(n.getKey().toString())).mapTo(Integer.class).one() > 0;
-                if (present) {
-                    existing++;
+                if (find(h, n.getKey(), false).isPresent()) {
+                    known.add(n.getKey());
                 } else {
-                    insertComposite(h, n.getKey(), project, n.getValue(), now);
-                    added++;
+                    long id = insertComposite(h, n.getKey(), project, n.getValue().verdict(), now);
+                    h.createUpdate("UPDATE composites SET target_t_level = :t, priority = :p, snfs_difficulty = :snfs WHERE id = :id")
+                            .bind("t", target).bind("p", n.getValue().priority()).bind("snfs", n.getValue().snfsDifficulty())
+                            .bind("id", id).execute();
+                    added.add(id);
                 }
             }
-            return new UploadOutcome(added, existing);
+            return new UploadOutcome(added, known);
         }));
+    }
+
+    /** A number to add: its primality verdict, SNFS difficulty (or null) and queue priority. */
+    record NewComposite(Verdict verdict, Integer snfsDifficulty, int priority) {
+    }
+
+    /** An admin's change to a composite's queue settings; a field not {@code set} stays as it is. */
+    record QueueChange(boolean setTarget, Double target, boolean setSnfs, Integer snfsDifficulty, Integer priority) {
+    }
+
+    /** Applies the change; the id of the composite, empty when the number is not known. */
+    Optional<Long> change(BigInteger number, QueueChange change) {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            Optional<Long> id = h.createQuery("SELECT id FROM composites WHERE number_sha256 = :sha FOR UPDATE")
+                    .bind("sha", sha256(number.toString())).mapTo(Long.class).findOne();
+            id.ifPresent(i -> {
+                if (change.setTarget()) {
+                    h.createUpdate("UPDATE composites SET target_t_level = :t WHERE id = :id").bind("t", change.target()).bind("id", i).execute();
+                }
+                if (change.setSnfs()) {
+                    h.createUpdate("UPDATE composites SET snfs_difficulty = :s WHERE id = :id").bind("s", change.snfsDifficulty()).bind("id", i).execute();
+                }
+                if (change.priority() != null) {
+                    h.createUpdate("UPDATE composites SET priority = :p WHERE id = :id").bind("p", change.priority()).bind("id", i).execute();
+                }
+            });
+            return id;
+        });
     }
 
     /** One page of composites, oldest first: five queries whatever the page size. */
@@ -253,7 +303,7 @@ final class ResultStore {
         return jdbi.withHandle(h -> {
             String where = " WHERE 1 = 1" + (project != null ? " AND project = :project" : "") + (status != null ? " AND status = :status" : "");
             var count = h.createQuery("SELECT COUNT(*) FROM composites" + where);
-            var rows = h.createQuery("SELECT id, number, digits, project, status, cofactor FROM composites" + where
+            var rows = h.createQuery("SELECT " + COLUMNS + " FROM composites" + where
                     + " ORDER BY id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
             if (project != null) {
                 count.bind("project", project);
@@ -271,8 +321,7 @@ final class ResultStore {
 
     Optional<CompositeView> find(BigInteger number) {
         return jdbi.withHandle(h -> {
-            List<Map<String, Object>> row = h.createQuery("""
-                            SELECT id, number, digits, project, status, cofactor FROM composites WHERE number_sha256 = :sha""")
+            List<Map<String, Object>> row = h.createQuery("SELECT " + COLUMNS + " FROM composites WHERE number_sha256 = :sha")
                     .bind("sha", sha256(number.toString())).mapToMap().list();
             return views(h, row).stream().findFirst();
         });
@@ -294,9 +343,14 @@ final class ResultStore {
                         rs.getObject("found_at", OffsetDateTime.class))))
                 .forEach(e -> factors.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         Map<Long, Long> attempts = new HashMap<>();
-        h.createQuery("SELECT composite_id, COUNT(*) AS n FROM attempts WHERE composite_id IN (<ids>) GROUP BY composite_id")
-                .bindList("ids", ids).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-                .forEach(e -> attempts.put(e.getKey(), e.getValue()));
+        Map<Long, OffsetDateTime> last = new HashMap<>();
+        h.createQuery("SELECT composite_id, COUNT(*) AS n, MAX(created_at) AS t FROM attempts WHERE composite_id IN (<ids>)"
+                        + " GROUP BY composite_id")
+                .bindList("ids", ids).map((rs, ctx) -> {
+                    attempts.put(rs.getLong(1), rs.getLong(2));
+                    last.put(rs.getLong(1), rs.getObject(3, OffsetDateTime.class));
+                    return rs.getLong(1);
+                }).list();
         Map<Long, List<EffortView>> effort = new HashMap<>();
         h.createQuery("""
                         SELECT composite_id, b1, b2, SUM(curves_completed) AS curves FROM attempts
@@ -311,12 +365,26 @@ final class ResultStore {
             long id = ((Number) r.get("id")).longValue();
             out.add(new CompositeView(id, (String) r.get("number"), ((Number) r.get("digits")).intValue(),
                     (String) r.get("project"), (String) r.get("status"), (String) r.get("cofactor"),
-                    factors.getOrDefault(id, List.of()), attempts.getOrDefault(id, 0L), effort.getOrDefault(id, List.of())));
+                    factors.getOrDefault(id, List.of()), attempts.getOrDefault(id, 0L), effort.getOrDefault(id, List.of()),
+                    queue(r, last.get(id))));
         }
         return out;
     }
 
-    private <T> T retryingOnConflict(Supplier<T> work) {
+    private static QueueView queue(Map<String, Object> r, OffsetDateTime lastAttempt) {
+        Number target = (Number) r.get("target_t_level");
+        Number snfs = (Number) r.get("snfs_difficulty");
+        Number nextB1 = (Number) r.get("next_b1");
+        Integer snfsDigits = snfs == null ? null : snfs.intValue();
+        double effective = target != null ? target.doubleValue()
+                : TLevelBook.defaultTarget(((String) r.get("cofactor")).length(), snfsDigits);
+        return new QueueView(((Number) r.get("t_level")).doubleValue(), effective, target != null, snfsDigits,
+                ((Number) r.get("priority")).intValue(), nextB1 == null ? null : nextB1.longValue(),
+                ((Number) r.get("curves_to_target")).longValue(), lastAttempt);
+    }
+
+    /** Runs {@code work}, again when it lost a race (unique key, serialization, deadlock, lock timeout). */
+    static <T> T retryingOnConflict(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();

@@ -30,9 +30,20 @@ final class ServerHarness implements AutoCloseable {
     final String base;
 
     ServerHarness(TestDatabases.Kind kind, Path dir, ServerSettings settings) {
+        this(kind, dir, settings, Clock.systemUTC());
+    }
+
+    ServerHarness(TestDatabases.Kind kind, Path dir, ServerSettings settings, Clock clock) {
         this.database = kind.open().apply(dir);
-        this.server = new ResultsServer(database, settings, Clock.systemUTC()).start("127.0.0.1", 0);
+        this.server = new ResultsServer(database, settings, clock).start("127.0.0.1", 0);
         this.base = "http://127.0.0.1:" + server.port();
+    }
+
+    /** A client for another server on {@code port} (owned by the caller; closing this closes nothing). */
+    ServerHarness(ServerHarness like, int port) {
+        this.database = null;
+        this.server = null;
+        this.base = "http://127.0.0.1:" + port;
     }
 
     /** Defaults with the test admin key and no rate limit. */
@@ -42,8 +53,10 @@ final class ServerHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        database.close();
+        if (server != null) {
+            server.close();
+            database.close();
+        }
     }
 
     ObjectNode submission(String submissionId, List<String> factors) {

@@ -23,6 +23,8 @@ import picocli.CommandLine.Model.OptionSpec;
 final class CommandSettings {
     /** Flags that turn a default-on setting off. */
     private static final Set<String> NEGATIVE_FLAGS = Set.of("--no-gpu", "--no-submit");
+    /** Their opposites, to turn back on what a config file turned off: setting name by flag. */
+    private static final Map<String, String> POSITIVE_FLAGS = Map.of("--gpu", "gpu.enabled", "--submit", "api.submit");
     /** The config file read when no --config is given, if it exists. */
     static final String DEFAULT_CONFIG = "ecmpipe.yaml";
 
@@ -51,6 +53,15 @@ final class CommandSettings {
             } else {
                 List<String> typed = parsed.matchedOption(s.option()).stringValues();
                 given.put(s.name(), typed.getLast());
+            }
+        }
+        for (Map.Entry<String, String> flag : POSITIVE_FLAGS.entrySet()) {
+            OptionSpec option = spec.findOption(flag.getKey());
+            if (option != null && parsed.hasMatchedOption(option)) {
+                if (given.containsKey(flag.getValue())) {
+                    throw new SettingsException(flag.getKey() + " and its opposite were both given");
+                }
+                given.put(flag.getValue(), "true");
             }
         }
         return Settings.resolve(catalog, given, config);

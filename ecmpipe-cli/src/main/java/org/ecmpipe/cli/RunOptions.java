@@ -32,6 +32,8 @@ final class RunOptions {
     String gpuCurves;
     @Option(names = "--cgbn", description = "Pass -cgbn (GMP-ECM 7.0.5 built with CGBN).")
     boolean cgbn;
+    @Option(names = "--gpu", description = "Stage 1 on the GPU (the default; overrides gpu.enabled: false in a config file).")
+    boolean gpu;
     @Option(names = "--no-gpu", description = "Stage 1 on the CPU instead of the GPU.")
     boolean noGpu;
     @Option(names = "--stage1-workers", paramLabel = "N",

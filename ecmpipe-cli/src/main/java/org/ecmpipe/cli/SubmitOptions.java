@@ -10,6 +10,9 @@ final class SubmitOptions {
     @Option(names = "--no-submit", description = "Do not submit results to the results server.")
     boolean noSubmit;
 
+    @Option(names = "--submit", description = "Submit results (the default; overrides api.submit: false in a config file).")
+    boolean submit;
+
     @Option(names = "--api-endpoint", paramLabel = "URL", description = "Results server API. Default: ${DEFAULT-VALUE}.")
     String apiEndpoint;
 }

@@ -239,6 +239,39 @@ class NewcomerTest {
         assertThat(err.toString()).contains("--b2: a B2 range MIN-MAX needs MIN < MAX");
     }
 
+    @Test
+    void restartInATargetRunSetsTheEarlierWorkAsideBeforeLookingAtIt() throws Exception {
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(99, 30, 30).n() + "\n");
+        String[] args = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "20", "--work-dir",
+                dir.resolve("w").toString(), "--no-submit"};
+        assertThat(run(args)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        int lines = JsonLines.read(dir.resolve("w/results.jsonl")).size();
+        assertThat(run(concat(args, "--restart"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(lines); // run afresh, not "already at t20"
+        try (var files = Files.list(dir.resolve("w"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.matches("results\\.\\d{8}-\\d{6}\\.jsonl"));
+        }
+    }
+
+    @Test
+    void retryingAFailedNumberKeepsTheFactorsEarlierWorkFound() throws Exception {
+        PlantedNumbers.Planted planted = PlantedNumbers.planted(101, 9, 30, 30);
+        BigInteger n = planted.n();
+        BigInteger p = planted.smallest();
+        Path work = Files.createDirectories(dir.resolve("w"));
+        Files.writeString(work.resolve("results.jsonl"), """
+                {"composite":"%s","status":"done","factors":[{"factor":"%s","prime":true,"stage":2,"sigma":"3:12345"}],"cofactor":"%s","cofactor_prime":false,"b1":50000,"b2":null,"param":3,"curves":8,"stage2_curves":8}
+                {"composite":"%s","status":"failed","reason":"stage 1: ecm exited with code 137 (killed by signal 9)","reason_code":"stage1_failed","factors":[],"b1":11000,"param":3,"curves":0}
+                """.formatted(n, p, n.divide(p), n));
+        Path numbers = Files.writeString(dir.resolve("n.txt"), n + "\n");
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "2",
+                "--retry-failed", "--work-dir", work.toString(), "--no-submit")).as(err.toString()).isEqualTo(ExitCodes.OK);
+        JsonNode retried = JsonLines.read(work.resolve("results.jsonl")).getLast();
+        assertThat(retried.get("status").asText()).isEqualTo("done");
+        assertThat(retried.get("factors")).anySatisfy(f -> assertThat(f.get("factor").asText()).isEqualTo(p.toString()));
+        assertThat(retried.get("cofactor").asText()).isEqualTo(n.divide(p).toString());
+    }
+
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }

@@ -52,6 +52,19 @@ class SettingsCommandTest {
     }
 
     @Test
+    void positiveFlagsTurnBackOnWhatAConfigFileTurnedOff() throws Exception {
+        Path config = Files.writeString(dir.resolve("off.yaml"), "gpu:\n  enabled: false\napi:\n  submit: false\n");
+        assertThat(run("run", "--config", config.toString(), "--print-settings")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).containsPattern("gpu\\.enabled\\s+false\\s+.*off\\.yaml line 2")
+                .containsPattern("api\\.submit\\s+false");
+        out.getBuffer().setLength(0);
+        assertThat(run("run", "--config", config.toString(), "--gpu", "--submit", "--print-settings")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).containsPattern("gpu\\.enabled\\s+true\\s+command line")
+                .containsPattern("api\\.submit\\s+true\\s+command line");
+        assertThat(run("run", "--gpu", "--no-gpu", "--print-settings")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void badValuesAreUsageErrorsNamingWhereTheyWereGivenWithoutAScreenOfHelp() throws Exception {
         Path numbers = Files.writeString(dir.resolve("n.txt"), "1000000016000000063\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "100",

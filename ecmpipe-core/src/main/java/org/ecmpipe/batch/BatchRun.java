@@ -2,6 +2,7 @@ package org.ecmpipe.batch;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,12 +99,17 @@ public final class BatchRun {
                 workDir.restart();
             }
             workDir.reapOrphans();
-            workDir.incompatibility(settings.b1(), settings.param()).ifPresent(why -> {
-                throw new BatchSetupException("the work dir " + settings.workDir() + " " + why + ". Nothing was started:"
-                        + " use the same B1 to resume, --restart to discard that work, or another --work-dir");
-            });
+            if (!moreAtSameB1) {
+                // rounds towards a target run several B1s in turn: residues of another B1 are kept for their round
+                // (and never reused at a B1 they were not made with)
+                workDir.incompatibility(settings.b1(), settings.param()).ifPresent(why -> {
+                    throw new BatchSetupException("the work dir " + settings.workDir() + " " + why + ". Nothing was"
+                            + " started: use the same B1 to resume, --restart to discard that work, or another --work-dir");
+                });
+            }
             scope.journalIn(workDir, Thread.currentThread());
             Map<BigInteger, List<CompositeResult>> earlier = workDir.earlierResults();
+            workDir.reconcile(earlier, settings.submission() != null);
             if (!settings.keepResidues()) {
                 workDir.removeStaleResidues();
             }
@@ -125,15 +131,21 @@ public final class BatchRun {
                 }
                 if (prior.kind() == PriorWork.Kind.STEP_UP) {
                     stepUps.put(c.value(), prior.latest());
+                } else if (prior.kind() == PriorWork.Kind.RETRY) {
+                    // a retry goes on from the newest line that did finish, keeping the factors ECM found then
+                    earlier.get(c.value()).reversed().stream().filter(r -> r.status() == CompositeResult.Status.DONE)
+                            .findFirst().ifPresent(done -> stepUps.put(c.value(), done));
                 }
                 todo.add(c);
-                positions.add(i + 1);
+                positions.add(source.positionOf(i));
             }
             logSkipped(skipped, stepUps.size(), settings.b1(), workDir);
             skipped.values().forEach(p -> listener.alreadyDone(p.latest()));
-            BatchPlan plan = BatchPlan.of(todo, positions, numbers.size(), new TrialDivision(TrialDivision.DEFAULT_LIMIT),
+            BatchPlan plan = BatchPlan.of(todo, positions, source.total(), new TrialDivision(TrialDivision.DEFAULT_LIMIT),
                     settings.b1(), ecm.version(), clock, stepUps);
-            List<PlannedNumber> work = plan.ecmWork().stream().map(n -> workDir.resume(n, settings.b1())).toList();
+            BigInteger stage2B2 = settings.b2Auto() ? null : !settings.stage2Enabled() ? BigInteger.ZERO
+                    : settings.b2() != null ? settings.b2() : org.ecmpipe.tlevel.TLevel.defaultB2(settings.b1());
+            List<PlannedNumber> work = plan.ecmWork().stream().map(n -> workDir.resume(n, settings.b1(), stage2B2)).toList();
             long reused = work.stream().filter(n -> n.reusedStage1() != null).count();
             log.info("GMP-ECM {} at {}; {} number(s) to run from {}: {} for ECM ({} with stage 1 done by an earlier run),"
                             + " {} settled by trial division or primality; B1={}, B2={}, stage 1 on {}, {} stage-2 worker(s)",
@@ -166,7 +178,8 @@ public final class BatchRun {
                 report = pipeline.run(work);
                 boolean stopped = Thread.interrupted() || report.interrupted();
                 scope.throwIfJournalFailed();
-                Submitter.Stats stats = Submissions.drain(submitter);
+                // after a stop, a short wait for what is in flight: the rest stays in the outbox for the next run
+                Submitter.Stats stats = Submissions.drain(submitter, stopped ? Duration.ofSeconds(5) : Submissions.DRAIN);
                 Map<BigInteger, CompositeResult> before = new HashMap<>();
                 skipped.forEach((n, prior) -> before.put(n, prior.latest()));
                 List<CompositeResult> all = inInputOrder(numbers, before, plan.settled(), report.results());

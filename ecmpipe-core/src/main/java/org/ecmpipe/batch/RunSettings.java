@@ -77,10 +77,14 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
         BigInteger[] range = b2Auto ? new BigInteger[] {null, null} : b2Range(s);
         BigInteger b2Min = range[0];
         BigInteger b2 = range[1];
-        if (b2Min != null && b2Min.compareTo(BigInteger.valueOf(b1)) < 0) {
+        // with a target and no B1 given, each round's ladder B1 is checked against B2 when the round is planned
+        boolean b1FromLadder = s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
+                && (targetT(s) != null || (!s.flag(Catalog.GPU)
+                && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT));
+        if (!b1FromLadder && b2Min != null && b2Min.compareTo(BigInteger.valueOf(b1)) < 0) {
             throw s.bad(Catalog.B2, "a B2 range must start at B1=" + b1 + " or above, was " + b2Min);
         }
-        if (b2 != null && b2.signum() > 0 && b2.compareTo(BigInteger.valueOf(b1)) <= 0) {
+        if (!b1FromLadder && b2 != null && b2.signum() > 0 && b2.compareTo(BigInteger.valueOf(b1)) <= 0) {
             throw s.bad(Catalog.B2, "B2=" + b2 + " must be greater than B1=" + b1 + " (or 0 for stage 1 only)");
         }
         boolean gpu = s.flag(Catalog.GPU);

@@ -48,11 +48,15 @@ final class Submissions {
 
     /** Waits for what is being sent; null when not submitting or interrupted. */
     static Submitter.Stats drain(Submitter submitter) throws IOException {
+        return drain(submitter, DRAIN);
+    }
+
+    static Submitter.Stats drain(Submitter submitter, Duration max) throws IOException {
         if (submitter == null) {
             return null;
         }
         try {
-            return submitter.drain(DRAIN);
+            return submitter.drain(max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

@@ -61,11 +61,23 @@ final class TargetRounds {
         }
         Path resultsFile = settings.resultsFile() != null ? settings.resultsFile()
                 : Layout.of(settings.workDir()).defaultResultsFile();
+        if (restart) {
+            // before the first round reads what it is about to set aside
+            try (org.ecmpipe.ledger.WorkDir workDir = org.ecmpipe.ledger.WorkDir.open(settings.workDir(),
+                    settings.resultsFile(), clock)) {
+                workDir.restart();
+            } catch (org.ecmpipe.ledger.WorkDirException e) {
+                throw new BatchSetupException(e.getMessage());
+            }
+        }
+        Map<BigInteger, Integer> positions = new java.util.HashMap<>();
+        for (int i = 0; i < source.numbers().size(); i++) {
+            positions.putIfAbsent(source.numbers().get(i).value(), source.positionOf(i));
+        }
         Set<BigInteger> ranHere = new HashSet<>();
         List<PipelineReport> reports = new ArrayList<>();
         Submitter.Stats submissions = null;
         boolean stopped = false;
-        boolean first = true;
         for (int round = 1; round <= MAX_ROUNDS && !stopped; round++) {
             Map<BigInteger, List<CompositeResult>> earlier = byNumber(ResultsFile.read(resultsFile).results());
             Map<Step, List<Composite>> groups = new LinkedHashMap<>();
@@ -85,9 +97,9 @@ final class TargetRounds {
                         step.curves(), settings.gpu() ? "GPU batch(es)" : "curves");
                 BatchRun run = new BatchRun(settings.withRound(step.b1(), step.curves()), clock);
                 current = run;
-                BatchOutcome outcome = run.runOnce(new NumberSource(source.name(), group.getValue()), listener,
-                        restart && first, retryFailed && round == 1, true);
-                first = false;
+                List<Integer> groupPositions = group.getValue().stream().map(c -> positions.get(c.value())).toList();
+                BatchOutcome outcome = run.runOnce(new NumberSource(source.name(), group.getValue(), groupPositions,
+                        source.total()), listener, false, retryFailed && round == 1, true);
                 current = null;
                 group.getValue().forEach(c -> ranHere.add(c.value()));
                 reports.add(outcome.report());
@@ -101,6 +113,18 @@ final class TargetRounds {
             }
         }
         Map<BigInteger, List<CompositeResult>> all = byNumber(ResultsFile.read(resultsFile).results());
+        if (!stopped) {
+            List<String> short_ = new ArrayList<>();
+            for (Composite c : source.numbers()) {
+                if (belowTarget(all.getOrDefault(c.value(), List.of()), settings.targetFor(c.value()))) {
+                    short_.add(c.shortText());
+                }
+            }
+            if (!short_.isEmpty()) {
+                log.warn("{} number(s) still short of their target after {} rounds: {} (run the same command again to go"
+                        + " on)", short_.size(), MAX_ROUNDS, short_);
+            }
+        }
         List<CompositeResult> results = new ArrayList<>();
         Set<BigInteger> earlierOnly = new HashSet<>();
         for (Composite c : source.numbers()) {
@@ -136,7 +160,12 @@ final class TargetRounds {
         }
         long[] rung = nextRung(t, target);
         long b1 = settings.b1Given() ? settings.b1() : rung[1];
-        double goal = Math.min(rung[0], target);
+        // past the ladder's top rung the rung is no step up: aim at the target itself
+        double goal = rung[0] > t + 0.001 ? Math.min(rung[0], target) : target;
+        if (settings.b2() != null && settings.b2().signum() > 0 && settings.b2().compareTo(BigInteger.valueOf(b1)) <= 0) {
+            throw new BatchSetupException("--b2 " + settings.b2() + " is not above the B1=" + b1 + " this round needs"
+                    + " towards t" + fmt(target) + ": give a larger --b2, or leave it out");
+        }
         int curves;
         if (settings.curvesGiven()) {
             curves = settings.curves();
@@ -145,7 +174,7 @@ final class TargetRounds {
         } else {
             long needed;
             try {
-                needed = TLevel.curvesToReach(work, goal, b1, settings.param()).curves();
+                needed = TLevel.curvesToReach(work, goal, curveLike(b1, c.value())).curves();
             } catch (IllegalArgumentException e) {
                 throw new BatchSetupException("t" + fmt(goal) + " cannot be reached with B1=" + b1 + " (" + e.getMessage()
                         + "): give a larger --b1, or leave --b1 out to climb the usual ladder");
@@ -155,6 +184,24 @@ final class TargetRounds {
         log.info("{} at t{} (target t{}): {} curves at B1={}{}", c.shortText(), fmt(t), fmt(target), curves, b1,
                 settings.b1Given() ? "" : " (the ladder's B1 for t" + rung[0] + ")");
         return new Step(b1, curves);
+    }
+
+    /** Whether a number (not factored, not failed) is still below its target. */
+    private static boolean belowTarget(List<CompositeResult> lines, double target) {
+        CompositeResult latest = lines.isEmpty() ? null : lines.getLast();
+        if (latest == null || latest.status() != CompositeResult.Status.DONE || latest.cofactorPrime()) {
+            return false;
+        }
+        List<WorkItem> work = new ArrayList<>();
+        lines.stream().filter(r -> r.status() == CompositeResult.Status.DONE).forEach(r -> work.addAll(r.work()));
+        return TLevel.of(work) < target;
+    }
+
+    /** One curve as this run makes it: its B1, the run's B2 (default, none, given; a B2 range counts as none). */
+    private WorkItem curveLike(long b1, BigInteger n) {
+        boolean ntt = TLevel.nttByDefault(n);
+        BigInteger b2 = settings.b2Min() != null ? BigInteger.ZERO : settings.b2Auto() ? null : settings.b2();
+        return new WorkItem(1, b1, b2, settings.param(), ntt);
     }
 
     /** The ladder's rung for the next level above {@code t}, not beyond the one that holds the target. */

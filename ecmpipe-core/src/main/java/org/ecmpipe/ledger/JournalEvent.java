@@ -45,11 +45,12 @@ sealed interface JournalEvent {
     }
 
     /**
-     * Stage 2 of a number stopped before its end (shutdown): the residue lines it completed, and what they found.
+     * Stage 2 of a number stopped before its end (shutdown): the residue lines it completed, what they found, and the
+     * B2 ecm ran them with ({@code b2}; null in journals written before it was recorded).
      * Added up over several partial runs.
      */
     record Stage2Partial(Instant at, String number, List<Integer> completedLines, double seconds,
-                         List<FoundFactorEntry> factors) implements JournalEvent {
+                         List<FoundFactorEntry> factors, String b2) implements JournalEvent {
         public Stage2Partial {
             completedLines = List.copyOf(completedLines);
             factors = List.copyOf(factors);

@@ -13,7 +13,8 @@ import java.util.Set;
 final class JournalState {
 
     /** Stage-2 work done on a number by interrupted runs, added up. */
-    record PartialStage2(Set<Integer> completedLines, double seconds, List<JournalEvent.FoundFactorEntry> factors) {
+    record PartialStage2(Set<Integer> completedLines, double seconds, List<JournalEvent.FoundFactorEntry> factors,
+                         String b2) {
     }
 
     private JournalEvent.RunStarted lastRun;
@@ -32,12 +33,15 @@ final class JournalState {
             }
             case JournalEvent.Stage1Done d -> stage1.put(d.number(), d);
             case JournalEvent.Stage2Partial p -> stage2.merge(p.number(),
-                    new PartialStage2(new HashSet<>(p.completedLines()), p.seconds(), p.factors()), (a, b) -> {
+                    new PartialStage2(new HashSet<>(p.completedLines()), p.seconds(), p.factors(), p.b2()), (a, b) -> {
+                        if (!java.util.Objects.equals(a.b2(), b.b2())) {
+                            return b; // a later run at another B2 ran its curves afresh
+                        }
                         Set<Integer> lines = new HashSet<>(a.completedLines());
                         lines.addAll(b.completedLines());
                         List<JournalEvent.FoundFactorEntry> factors = new ArrayList<>(a.factors());
                         factors.addAll(b.factors());
-                        return new PartialStage2(lines, a.seconds() + b.seconds(), factors);
+                        return new PartialStage2(lines, a.seconds() + b.seconds(), factors, b.b2());
                     });
             case JournalEvent.ResultWritten w -> {
                 finished.add(w.number());

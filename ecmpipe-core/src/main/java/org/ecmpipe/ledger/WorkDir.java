@@ -192,6 +192,29 @@ public final class WorkDir implements AutoCloseable {
     }
 
     /**
+     * Brings the journal up to the results file: a number with a stage 1 in the journal and a results line written
+     * after it has its result, even if the journal's "result written" never got to disk (a crash or a full disk right
+     * after the results line). That entry is written now, marked for submission when submitting, so the result is
+     * queued ({@link #writtenNotQueued}) and its residues are no longer taken for unfinished work.
+     */
+    public void reconcile(Map<BigInteger, List<CompositeResult>> earlier, boolean submitting) throws IOException {
+        JournalState state = journal.state();
+        for (String n : state.unfinishedWithStage1()) {
+            JournalEvent.Stage1Done d = state.stage1Done(n).orElse(null);
+            List<CompositeResult> lines = earlier.get(new BigInteger(n));
+            if (d == null || lines == null || lines.isEmpty()) {
+                continue;
+            }
+            CompositeResult last = lines.getLast();
+            if (last.finishedAt() != null && !last.finishedAt().isBefore(d.at())) {
+                log.warn("the result of {} is in {} but was not journaled (a crash or full disk right after writing it):"
+                        + " journaling it now", org.ecmpipe.composite.Composite.abbreviate(last.composite()), resultsFile);
+                journal.append(new JournalEvent.ResultWritten(clock.instant(), n, last.status().wire(), submitting));
+            }
+        }
+    }
+
+    /**
      * What this run does with a number, given the earlier results: nothing when it is factored or this B1 was
      * already run on it; a step-up (work on its cofactor) when it was done at another B1; a failed number only when
      * {@code retryFailed}.
@@ -231,6 +254,14 @@ public final class WorkDir implements AutoCloseable {
      * @return the number as planned when nothing can be reused
      */
     public PlannedNumber resume(PlannedNumber number, long b1) {
+        return resume(number, b1, null);
+    }
+
+    /**
+     * @param b2 the B2 this run's stage 2 will use (null: not known yet, e.g. {@code --b2 auto}): stage-2 curves an
+     *     interrupted run completed at another B2 are run again rather than counted at the wrong B2
+     */
+    public PlannedNumber resume(PlannedNumber number, long b1, BigInteger b2) {
         JournalState state = journal.state();
         String key = number.composite().value().toString();
         Optional<JournalEvent.Stage1Done> done = state.stage1Done(key);
@@ -251,9 +282,25 @@ public final class WorkDir implements AutoCloseable {
         Stage1Result stage1 = new Stage1Result(number.ecmInput(), b1, d.curves(), file, factors(d.factors()),
                 Duration.ofNanos((long) (d.seconds() * 1e9)), 0, d.ecmVersion(), null);
         PlannedNumber.PriorStage2 prior = state.partialStage2(key)
+                .filter(p -> sameB2(p.b2(), b2, number))
                 .map(p -> new PlannedNumber.PriorStage2(p.completedLines(), p.seconds(), factors(p.factors())))
                 .orElse(null);
         return number.resuming(stage1, prior);
+    }
+
+    /** Whether stage-2 curves run at {@code recorded} count as this run's work at {@code wanted} (within ecm's rounding). */
+    private static boolean sameB2(String recorded, BigInteger wanted, PlannedNumber number) {
+        if (recorded == null || wanted == null) {
+            return true; // an old journal, or a B2 this run only decides later: as before
+        }
+        java.math.BigDecimal r = new java.math.BigDecimal(recorded);
+        java.math.BigDecimal w = new java.math.BigDecimal(wanted);
+        boolean same = r.subtract(w).abs().compareTo(w.movePointLeft(2)) <= 0;
+        if (!same) {
+            log.warn("[{}] the stage-2 curves an earlier run completed were at B2={}; this run's B2 is {}: they run again",
+                    number.position(), recorded, wanted);
+        }
+        return same;
     }
 
     /**
@@ -369,7 +416,8 @@ public final class WorkDir implements AutoCloseable {
         @Override
         public void stage2Cut(PlannedNumber number, Stage2Result partial) throws IOException {
             journal.append(new JournalEvent.Stage2Partial(clock.instant(), key(number),
-                    new ArrayList<>(partial.completedLines()), partial.elapsed().toNanos() / 1e9, entries(partial.factors())));
+                    new ArrayList<>(partial.completedLines()), partial.elapsed().toNanos() / 1e9, entries(partial.factors()),
+                    partial.b2() == null ? null : partial.b2().toString()));
         }
 
         private static String key(PlannedNumber n) {

@@ -90,16 +90,22 @@ public final class CpuStage1Engine implements Stage1Engine {
             shares.add(new Stage1Request(request.composite(), request.b1(), curves, file, request.timeout()));
         }
         List<Stage1Result> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Stage1Result>> futures = shares.stream().map(s -> pool.submit(() -> runOne(s, onLine))).toList();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<Stage1Result>> futures = shares.stream().map(s -> pool.submit(() -> runOne(s, onLine))).toList();
+        try {
             for (Future<Stage1Result> f : futures) {
                 results.add(f.get());
             }
         } catch (InterruptedException e) {
+            // a stop: interrupt every share (each ends its ecm at once) instead of waiting for them to finish
+            futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
             throw new EcmException("interrupted during stage 1", e);
         } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
             throw new EcmException("stage 1 failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         return join(request, shares, results);
     }

@@ -25,6 +25,17 @@ public final class SubmissionBody {
         return r.status() == CompositeResult.Status.DONE && r.curves() > 0;
     }
 
+    /**
+     * The submission id of a result: derived from what identifies it (number, B1, curves, finishing time, client), so
+     * that a result queued again after a crash gets the same id and the server counts it once.
+     */
+    static String submissionId(CompositeResult r, String clientId) {
+        String key = String.join("|", r.composite().toString(), Long.toString(r.b1()), String.valueOf(r.b2()),
+                Integer.toString(r.curves()), Integer.toString(r.stage2Curves()), String.valueOf(r.finishedAt()),
+                String.valueOf(clientId));
+        return UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     /** The wire value for a finished number. */
     public static Submission submission(CompositeResult r, String project, String clientId) {
         List<Submission.FoundFactor> found = r.factors().stream().filter(f -> f.stage() > 0)
@@ -32,7 +43,7 @@ public final class SubmissionBody {
                 .toList();
         Factor first = r.factors().stream().filter(f -> f.stage() > 0).findFirst().orElse(null);
         boolean stage2Ran = r.b2() != null && r.b2().signum() > 0;
-        return new Submission(UUID.randomUUID().toString(), r.composite(), project, clientId, "ecm", "gmp-ecm",
+        return new Submission(submissionId(r, clientId), r.composite(), project, clientId, "ecm", "gmp-ecm",
                 r.ecmVersion(),
                 new Submission.Parameters(BigInteger.valueOf(r.b1()), r.b2(), r.curves(), r.param(),
                         first == null || first.sigma() == null ? null : first.sigma().toString()),

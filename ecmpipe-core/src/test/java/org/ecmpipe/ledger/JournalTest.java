@@ -24,8 +24,8 @@ class JournalTest {
             j.append(new JournalEvent.Stage1Started(Instant.now(), "77"));
             j.append(new JournalEvent.Stage1Done(Instant.now(), "77", "r.sav", "abc", 8, 1.5,
                     List.of(new JournalEvent.FoundFactorEntry("7", 1, "3:5")), "7.0.5", 11000L));
-            j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(1, 2), 0.5, List.of()));
-            j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(3), 0.25, List.of()));
+            j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(1, 2), 0.5, List.of(), "1873422"));
+            j.append(new JournalEvent.Stage2Partial(Instant.now(), "77", List.of(3), 0.25, List.of(), "1873422"));
             j.append(new JournalEvent.Stage1Done(Instant.now(), "91", "s.sav", null, 8, 1, List.of(), "7.0.5", null));
             j.append(new JournalEvent.ResultWritten(Instant.now(), "91", "done", false));
             j.append(new JournalEvent.ProcessStarted(Instant.now(), 42, Instant.now(), "/usr/bin/ecm -resume -"));

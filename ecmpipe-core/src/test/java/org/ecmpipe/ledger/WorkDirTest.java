@@ -59,6 +59,9 @@ class WorkDirTest {
             assertThat(resumed.reusedStage1()).isNotNull();
             assertThat(resumed.reusedStage1().curves()).isEqualTo(2);
             assertThat(resumed.priorStage2().completedLines()).containsExactly(1);
+            assertThat(w.resume(planned(), 11000, BigInteger.valueOf(1873422)).priorStage2()).isNotNull();
+            assertThat(w.resume(planned(), 11000, BigInteger.valueOf(5_000_000)).priorStage2())
+                    .as("curves run at another B2 are not counted at this one").isNull();
             assertThat(w.incompatibility(11000, 3)).isEmpty();
             assertThat(w.incompatibility(50000, 3)).isEmpty(); // no run_started: nothing to compare with
         }

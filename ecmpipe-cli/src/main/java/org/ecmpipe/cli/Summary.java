@@ -28,7 +28,32 @@ final class Summary {
         this.stage1Device = stage1Device;
     }
 
+    /**
+     * Each number's t-level from all its work in the results file (every B1 level and round, recomputed, never added
+     * up), so a step-up or a run towards a target shows where the number stands, not only this run's share.
+     */
+    private java.util.Map<BigInteger, Double> totalTLevels() {
+        java.util.Map<BigInteger, List<org.ecmpipe.tlevel.WorkItem>> work = new java.util.HashMap<>();
+        try {
+            for (CompositeResult r : org.ecmpipe.result.ResultsFile.read(outcome.resultsFile()).results()) {
+                if (r.status() == CompositeResult.Status.DONE) {
+                    work.computeIfAbsent(r.composite(), k -> new ArrayList<>()).addAll(r.work());
+                }
+            }
+        } catch (java.io.IOException e) {
+            return java.util.Map.of(); // the table then shows this run's figures
+        }
+        java.util.Map<BigInteger, Double> out = new java.util.HashMap<>();
+        work.forEach((n, items) -> {
+            if (!items.isEmpty()) {
+                out.put(n, org.ecmpipe.tlevel.TLevel.of(items));
+            }
+        });
+        return out;
+    }
+
     void print(PrintWriter out) {
+        java.util.Map<BigInteger, Double> totals = totalTLevels();
         out.printf("%n%-" + NUMBER_WIDTH + "s %6s  %-8s  %-" + FACTORS_WIDTH + "s  %-8s %7s %9s %9s  %s%n", "number", "digits",
                 "status", "factors", "cofactor", "t-level", "stage 1", "stage 2", "");
         List<String> factorizations = new ArrayList<>();
@@ -45,7 +70,8 @@ final class Summary {
             if (r.status() == CompositeResult.Status.FAILED) {
                 note = (note + " " + r.reasonText()).strip();
             }
-            String tLevel = r.tLevel() == null ? "-" : String.format("t%.2f", r.tLevel());
+            Double t = totals.getOrDefault(r.composite(), r.tLevel());
+            String tLevel = t == null ? "-" : String.format("t%.2f", t);
             out.printf("%-" + NUMBER_WIDTH + "s %6d  %-8s  %-" + FACTORS_WIDTH + "s  %-8s %7s %8.1fs %8.1fs  %s%n",
                     shown(r), r.composite().toString().length(), r.status().wire(), factors, cofactor, tLevel,
                     r.stage1Seconds(), r.stage2Seconds(), note);
@@ -78,8 +104,8 @@ final class Summary {
         }
         out.printf("results: %s%n", outcome.resultsFile());
         if (outcome.stopped()) {
-            out.printf("stopped before the end: %d of %d number(s) done; run the same command again to go on%n",
-                    outcome.results().size(), outcome.total());
+            out.printf("stopped before the end (%d number(s) finished in this run); run the same command again to go on%n",
+                    outcome.results().size() - outcome.earlier().size());
         }
         out.flush();
     }

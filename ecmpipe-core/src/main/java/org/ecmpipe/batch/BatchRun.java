@@ -96,7 +96,7 @@ public final class BatchRun {
         ChildProcesses children = scope.children();
         try (WorkDir workDir = openWorkDir(); scope) { // the children end before the journal closes
             if (restart) {
-                workDir.restart();
+                restart(workDir, settings);
             }
             workDir.reapOrphans();
             if (!moreAtSameB1) {
@@ -202,6 +202,13 @@ public final class BatchRun {
         if (stepUps > 0) {
             log.info("{} number(s) done at another B1 and not fully factored: this run adds B1={} work on their cofactors",
                     stepUps, b1);
+        }
+    }
+
+    /** {@code --restart}, queueing for submission first what was written but never queued. */
+    static void restart(WorkDir workDir, RunSettings settings) throws IOException {
+        try (Submitter submitter = Submissions.open(workDir, settings.submission())) {
+            workDir.restart(Submissions.forLedger(submitter));
         }
     }
 

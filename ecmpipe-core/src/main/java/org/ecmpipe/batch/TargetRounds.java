@@ -65,7 +65,7 @@ final class TargetRounds {
             // before the first round reads what it is about to set aside
             try (org.ecmpipe.ledger.WorkDir workDir = org.ecmpipe.ledger.WorkDir.open(settings.workDir(),
                     settings.resultsFile(), clock)) {
-                workDir.restart();
+                BatchRun.restart(workDir, settings);
             } catch (org.ecmpipe.ledger.WorkDirException e) {
                 throw new BatchSetupException(e.getMessage());
             }

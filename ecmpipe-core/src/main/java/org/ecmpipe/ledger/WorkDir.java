@@ -132,6 +132,23 @@ public final class WorkDir implements AutoCloseable {
      * starts afresh; the outbox is kept (what it holds is still owed to the server).
      */
     public void restart() throws IOException {
+        restart(null);
+    }
+
+    /**
+     * {@code --restart}, first queueing the results that were written to be submitted but never reached the outbox
+     * (they would be lost with the journal set aside).
+     *
+     * @param submissions the outbox to queue them in, or null when not submitting
+     */
+    public void restart(ResultLedger.Submissions submissions) throws IOException {
+        if (submissions != null) {
+            for (CompositeResult r : writtenNotQueued(earlierResults())) {
+                if (submissions.wants(r)) {
+                    submissions.enqueue(r);
+                }
+            }
+        }
         String stamp = LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         journal.close();
         if (Files.exists(layout.journalFile())) {

@@ -268,7 +268,8 @@ final class ResumeWorker implements AutoCloseable {
         stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
         Process p = process;
-        stderrReader = Thread.ofVirtual().name("ecm-stderr-" + id).start(() -> drainStderr(p));
+        // a platform thread: a blocking pipe read on a virtual thread costs a carrier hand-off per read
+        stderrReader = Thread.ofPlatform().daemon().name("ecm-stderr-" + id).start(() -> drainStderr(p));
     }
 
     private void drainStderr(Process p) {

@@ -86,7 +86,10 @@ public final class Stage2Executor {
             }
             try (ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                     .daemon().name("stage2-timeouts").unstarted(r));
-                 ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stage2-worker-", 1).factory())) {
+                 ExecutorService pool = Executors.newThreadPerTaskExecutor(
+                         // platform threads: each reads ecm's pipe line by line, which a virtual thread does at the
+                         // cost of a carrier hand-off per read (measured: most of the JVM's steady-state CPU)
+                         Thread.ofPlatform().daemon().name("stage2-worker-", 1).factory())) {
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 1; w <= workers; w++) {
                     ResumeWorker worker = new ResumeWorker(w, command, streaming, children, timer, listener::ecmOutput);

@@ -3,6 +3,15 @@
 # /usr/lib/jvm, then java on PATH.
 
 java_major() { # prints the major version of the java binary $1, or 0
+  local release v
+  release="$(dirname "$(dirname "$1")")/release" # the JDK's release file: no JVM start needed
+  if [ -f "$release" ]; then
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")"
+    if [ -n "$v" ]; then
+      echo "$v"
+      return
+    fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; found=1} END {if (!found) print 0}' | cut -d. -f1
 }
 

@@ -39,11 +39,13 @@ public final class EcmOutputParser {
     private static final Pattern UNKNOWN_TAG = Pattern.compile("^Save file line has unknown tag: (\\S+)\\s*$");
 
     public EcmLine parse(String line) {
+        // each pattern is tried only on lines that start with its literal prefix: most lines are then matched
+        // against one pattern instead of up to fourteen (this runs for every line ecm prints)
         Matcher m;
-        if ((m = STEP_TOOK.matcher(line)).matches()) {
+        if (line.startsWith("Step ") && (m = STEP_TOOK.matcher(line)).matches()) {
             return new EcmLine.StepTook(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
         }
-        if ((m = USING.matcher(line)).matches()) {
+        if (line.startsWith("Using B1=") && (m = USING.matcher(line)).matches()) {
             BigInteger first = new BigInteger(m.group(1));
             BigInteger b1Done = m.group(2) == null ? null : first;
             BigInteger b1 = m.group(2) == null ? first : new BigInteger(m.group(2));
@@ -68,22 +70,22 @@ public final class EcmOutputParser {
         if (line.startsWith("Resuming ECM residue")) {
             return new EcmLine.Resuming(line.strip());
         }
-        if ((m = INPUT.matcher(line)).matches()) {
+        if (line.startsWith("Input number is ") && (m = INPUT.matcher(line)).matches()) {
             return new EcmLine.InputNumber(m.group(1), Integer.parseInt(m.group(2)));
         }
-        if ((m = FACTOR_FOUND.matcher(line)).matches()) {
+        if (line.startsWith("*") && (m = FACTOR_FOUND.matcher(line)).matches()) {
             return new EcmLine.FactorFound(Integer.parseInt(m.group(1)), new BigInteger(m.group(2)));
         }
-        if ((m = FOUND_KIND.matcher(line)).matches()) {
+        if (line.startsWith("Found ") && (m = FOUND_KIND.matcher(line)).matches()) {
             return new EcmLine.FoundFactorKind(m.group(1), new BigInteger(m.group(2)));
         }
-        if ((m = COFACTOR.matcher(line)).matches()) {
+        if (line.contains(" cofactor ") && (m = COFACTOR.matcher(line)).matches()) {
             return new EcmLine.Cofactor(m.group(1), m.group(2), Integer.parseInt(m.group(3)));
         }
-        if (INPUT_FOUND.matcher(line).matches()) {
+        if (line.startsWith("Found input") && INPUT_FOUND.matcher(line).matches()) {
             return new EcmLine.FoundInputNumber();
         }
-        if ((m = GPU_FACTOR.matcher(line)).matches()) {
+        if (line.startsWith("GPU: factor ") && (m = GPU_FACTOR.matcher(line)).matches()) {
             BigInteger sigma = new BigInteger(m.group(5));
             if (sigma.signum() < 0) {
                 sigma = sigma.add(TWO_POW_32); // GMP-ECM 7.0.5 CGBN printed the 32-bit sigma as a signed int
@@ -91,22 +93,22 @@ public final class EcmOutputParser {
             return new EcmLine.GpuFactor(new BigInteger(m.group(1)), Integer.parseInt(m.group(2)),
                     Integer.parseInt(m.group(3)), new Sigma(Integer.parseInt(m.group(4)), sigma));
         }
-        if ((m = GPU_STEP1.matcher(line)).matches()) {
+        if (line.startsWith("Computing ") && (m = GPU_STEP1.matcher(line)).matches()) {
             return new EcmLine.GpuStep1Took(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
         }
-        if ((m = GPU_STEP2.matcher(line)).matches()) {
+        if (line.startsWith("Computing ") && (m = GPU_STEP2.matcher(line)).matches()) {
             return new EcmLine.GpuStep2Took(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
         }
-        if ((m = LARGE_B1.matcher(line)).matches()) {
+        if (line.startsWith("GPU: Large B1") && (m = LARGE_B1.matcher(line)).matches()) {
             return new EcmLine.GpuLargeB1(Long.parseLong(m.group(1).replaceAll("[^0-9]", "")));
         }
-        if ((m = RUN.matcher(line)).matches()) {
+        if (line.startsWith("Run ") && (m = RUN.matcher(line)).matches()) {
             return new EcmLine.Run(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
-        if ((m = UNKNOWN_TAG.matcher(line)).matches()) {
+        if (line.startsWith("Save file line has unknown tag: ") && (m = UNKNOWN_TAG.matcher(line)).matches()) {
             return new EcmLine.UnknownTag(m.group(1));
         }
-        if ((m = BANNER.matcher(line)).matches()) {
+        if (line.startsWith("GMP-ECM ") && (m = BANNER.matcher(line)).matches()) {
             return new EcmLine.Banner(m.group(1), m.group(2));
         }
         return new EcmLine.Other(line);

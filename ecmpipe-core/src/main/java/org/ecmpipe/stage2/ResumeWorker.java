@@ -24,11 +24,19 @@ import org.ecmpipe.ecm.Sigma;
 import org.ecmpipe.residue.Residue;
 
 /**
- * One {@code ecm -resume -} process fed one residue line at a time. After each line it writes a sentinel line
- * with an unknown tag ({@code DONE000000042=1;}); ecm echoes {@code Save file line has unknown tag: ...} when
- * it is done with the line, whether it ran it, skipped it or rejected it. This needs ecm's stdout
- * line-buffered ({@code stdbuf -oL}); without stdbuf each curve gets its own process and the end of its
- * output is the sentinel.
+ * One {@code ecm -resume -} process fed residue lines from a {@link Curves} source. After each line it writes a
+ * sentinel line with an unknown tag ({@code DONE000000042=1;}); ecm echoes {@code Save file line has unknown tag:
+ * ...} when it is done with the line, whether it ran it, skipped it or rejected it. This needs ecm's stdout
+ * line-buffered ({@code stdbuf -oL}).
+ *
+ * <p>The worker keeps one line queued behind the running one (in the pipe to ecm), so ecm starts the next curve
+ * as soon as it ends one, with no round trip through this process. ecm handles its input strictly one line after
+ * the other, so whatever it prints between the echo of one sentinel and the next belongs to the second line. A
+ * queued line counts for nothing until its own {@code Step 2 took} is read: if the process dies or is ended, the
+ * running curve fails (or is stopped) and the queued one is sent again to the next process (or dropped when
+ * stopping, never having started).
+ *
+ * <p>Without stdbuf each curve gets its own process, whose end of output is the sentinel; nothing is queued.
  */
 final class ResumeWorker implements AutoCloseable {
 
@@ -47,11 +55,36 @@ final class ResumeWorker implements AutoCloseable {
     private BufferedReader stdout;
     private Writer stdin;
     private Thread stderrReader;
+    /** The current process was ended by a curve's watchdog. */
     private volatile boolean timedOut;
 
     /** Where ecm's lines go (verbose logs). */
     interface OutputSink {
         void line(int worker, String line);
+    }
+
+    /** One residue line to run, with its place in the request (which names its sentinel). */
+    record Curve(int index, Residue residue) {
+    }
+
+    /** Where a worker takes its curves from and reports what became of them. Called from the worker's thread. */
+    interface Curves {
+        /**
+         * The next curve to run, or null if none is left.
+         *
+         * @param behind the worker already has a curve running and would queue this one behind it; the source may
+         *               refuse (near the end of the work an idle worker should take it instead)
+         */
+        Curve next(boolean behind);
+
+        /** What became of a curve that was started (or that ecm could not run). */
+        void finished(Curve curve, CurveOutcome outcome);
+
+        /** The run is stopping: queue nothing more, and an ended process is no failure. */
+        boolean stopping();
+
+        /** Each new ecm process, so that the run can end it when stopping. */
+        void started(Process process);
     }
 
     ResumeWorker(int id, List<String> command, boolean streaming, ChildProcesses children, ScheduledExecutorService timer,
@@ -64,55 +97,119 @@ final class ResumeWorker implements AutoCloseable {
         this.sink = sink;
     }
 
-    Process process() {
-        return process;
+    /**
+     * Runs curves from the source until it has none left or is stopping, then ends its ecm process.
+     *
+     * @throws CannotStart when ecm cannot be started (naming the curve it was started for, which did not run)
+     */
+    void runAll(Curves curves, Duration timeout) throws CannotStart {
+        // curves sent (or to be sent) to the current process, the running one first
+        List<Curve> queue = new ArrayList<>(2);
+        int written = 0;
+        try {
+            while (!curves.stopping()) {
+                if (queue.isEmpty()) {
+                    Curve next = curves.next(false);
+                    if (next == null) {
+                        break;
+                    }
+                    queue.add(next);
+                }
+                if (process == null) {
+                    try {
+                        start();
+                    } catch (IOException | IllegalStateException e) {
+                        throw new CannotStart(queue.getFirst(), e);
+                    }
+                    curves.started(process);
+                    written = 0;
+                }
+                try {
+                    while (written < queue.size()) {
+                        send(queue.get(written++));
+                    }
+                    if (streaming && queue.size() == 1) {
+                        Curve behind = curves.next(true);
+                        if (behind != null) {
+                            queue.add(behind);
+                            send(behind);
+                            written++;
+                        }
+                    }
+                    if (streaming) {
+                        stdin.flush();
+                    }
+                } catch (IOException e) {
+                    // ecm is gone already: reading its output below finds out how
+                }
+                Curve running = queue.removeFirst();
+                written--;
+                CurveOutcome outcome = runHead(running, timeout, curves::stopping);
+                if (process == null) {
+                    written = 0; // a new process gets every queued line again
+                }
+                curves.finished(running, outcome);
+            }
+        } finally {
+            if (curves.stopping()) {
+                closeQuietly();
+            } else {
+                close();
+            }
+        }
     }
 
-    /**
-     * Runs one residue line's stage 2 and reads its result.
-     *
-     * @param stopping tells whether the executor is stopping (then an ended process is not a failure)
-     * @throws IOException when ecm cannot be started
-     */
-    CurveOutcome run(Residue residue, int index, Duration timeout, BooleanSupplier stopping, ProcessStarted onStart)
-            throws IOException {
-        if (process == null || !process.isAlive()) {
-            start();
-            onStart.started(process);
+    /** ecm could not be started for a curve. */
+    static final class CannotStart extends Exception {
+        private final transient Curve curve;
+
+        CannotStart(Curve curve, Exception cause) {
+            super(cause.getMessage(), cause);
+            this.curve = curve;
         }
-        String tag = String.format("DONE%09d", index);
-        timedOut = false;
+
+        Curve curve() {
+            return curve;
+        }
+    }
+
+    private void send(Curve curve) throws IOException {
+        stdin.write(curve.residue().line());
+        stdin.write('\n');
+        if (streaming) {
+            stdin.write(tag(curve.index()));
+            stdin.write("=1;\n");
+        } else {
+            stdin.close();
+        }
+    }
+
+    private static String tag(int index) {
+        String digits = Integer.toString(index);
+        return "DONE" + "0".repeat(Math.max(0, 9 - digits.length())) + digits;
+    }
+
+    /** Reads the output of the curve ecm is running now (the first one of the queue) under its watchdog. */
+    private CurveOutcome runHead(Curve curve, Duration timeout, BooleanSupplier stopping) {
         Process current = process;
         ScheduledFuture<?> watchdog = timer.schedule(() -> {
             timedOut = true;
             ChildProcesses.end(current, Duration.ZERO);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return exchange(residue, tag, stopping);
+            return read(curve, stopping);
         } finally {
             watchdog.cancel(false);
         }
     }
 
-    /** Called with each new ecm process, so the executor can end it when stopping. */
-    interface ProcessStarted {
-        void started(Process process);
-    }
-
-    private CurveOutcome exchange(Residue residue, String tag, BooleanSupplier stopping) {
-        Sigma sigma = residue.curve();
+    private CurveOutcome read(Curve curve, BooleanSupplier stopping) {
+        String tag = tag(curve.index());
+        Sigma sigma = curve.residue().curve();
         BigInteger b2 = null;
         boolean completed = false;
         List<FoundFactor> factors = new ArrayList<>();
         try {
-            stdin.write(residue.line());
-            stdin.write('\n');
-            if (streaming) {
-                stdin.write(tag + "=1;\n");
-                stdin.flush();
-            } else {
-                stdin.close();
-            }
             String text;
             while ((text = stdout.readLine()) != null) {
                 sink.line(id, text);
@@ -134,6 +231,12 @@ final class ResumeWorker implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process went away under us: told apart below by its state
+        }
+        if (completed) {
+            // ecm ended (or was ended) after the curve's Step 2 took: the curve ran, only its sentinel was lost
+            waitForExit();
+            closeQuietly();
+            return new CurveOutcome(CurveOutcome.Status.COMPLETED, sigma, b2, factors, "");
         }
         if (!streaming) {
             int code = waitForExit();
@@ -160,11 +263,13 @@ final class ResumeWorker implements AutoCloseable {
     }
 
     private void start() throws IOException {
+        timedOut = false;
         process = children.start(new ProcessBuilder(command));
         stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
         Process p = process;
-        stderrReader = Thread.ofVirtual().name("ecm-stderr-" + id).start(() -> drainStderr(p));
+        // a platform thread: a blocking pipe read on a virtual thread costs a carrier hand-off per read
+        stderrReader = Thread.ofPlatform().daemon().name("ecm-stderr-" + id).start(() -> drainStderr(p));
     }
 
     private void drainStderr(Process p) {

@@ -1,6 +1,5 @@
 package org.ecmpipe.stage2;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs stage 2 of one number on W CPU workers, each an {@code ecm -resume -} process. Workers take the next
- * residue line when they finish their last one, so a slow curve never leaves the others idle. A new factor
+ * residue line when they finish their last one, so a slow curve never leaves the others idle, and each keeps
+ * the line after its current one queued in its ecm process, so ecm never waits for this process between curves. A new factor
  * ends every worker at once (SIGKILL: a resume worker holds nothing worth saving) unless the request asks to
  * continue after a factor. When {@link #run} returns, none of its ecm processes is left running.
  */
@@ -59,7 +59,7 @@ public final class Stage2Executor {
     }
 
     /** The shared state of one {@link #run} call. */
-    private final class Run {
+    private final class Run implements ResumeWorker.Curves {
         private final Stage2Request request;
         private final Stage2Listener listener;
         private final AtomicInteger nextCurve = new AtomicInteger();
@@ -74,17 +74,18 @@ public final class Stage2Executor {
         private final List<CurveFailure> failures = new ArrayList<>();
         private final Set<Integer> completedLines = ConcurrentHashMap.newKeySet();
         private final long startNanos = System.nanoTime();
+        private final int workers;
 
         Run(Stage2Request request, Stage2Listener listener) {
             this.request = request;
             this.listener = listener;
             this.factorization = new Factorization(request.composite());
+            this.workers = Math.min(request.workers(), request.residues().size());
             request.knownFactors().forEach(f -> factorization.add(f, 0, null));
         }
 
         Stage2Result execute() {
             int total = request.residues().size();
-            int workers = Math.min(request.workers(), total);
             List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2Min(), request.b2(), maxMemoryMb);
             boolean streaming = ecm.stdbuf() != null;
             if (!streaming) {
@@ -92,7 +93,10 @@ public final class Stage2Executor {
             }
             try (ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                     .daemon().name("stage2-timeouts").unstarted(r));
-                 ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stage2-worker-", 1).factory())) {
+                 ExecutorService pool = Executors.newThreadPerTaskExecutor(
+                         // platform threads: each reads ecm's pipe line by line, which a virtual thread does at the
+                         // cost of a carrier hand-off per read (measured: most of the JVM's steady-state CPU)
+                         Thread.ofPlatform().daemon().name("stage2-worker-", 1).factory())) {
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 1; w <= workers; w++) {
                     ResumeWorker worker = new ResumeWorker(w, command, streaming, children, timer, listener::ecmOutput);
@@ -121,29 +125,51 @@ public final class Stage2Executor {
         }
 
         private void work(ResumeWorker worker) {
-            try (worker) {
-                while (!stopping.get()) {
-                    int index = nextCurve.getAndIncrement();
-                    if (index >= request.residues().size()) {
-                        return;
-                    }
-                    Residue residue = request.residues().get(index);
-                    CurveOutcome outcome;
-                    try {
-                        outcome = worker.run(residue, index, request.curveTimeout(), stopping::get, p -> {
-                            processes.add(p);
-                            p.onExit().thenRun(() -> processes.remove(p));
-                            if (stopping.get()) {
-                                ChildProcesses.end(p, Duration.ZERO);
-                            }
-                        });
-                    } catch (IOException | IllegalStateException e) {
-                        fail(new CurveFailure(residue.lineNumber(), residue.curve(), "cannot start ecm: " + e.getMessage()));
-                        stop("ecm cannot be started");
-                        return;
-                    }
-                    record(residue, outcome);
+            try {
+                worker.runAll(this, request.curveTimeout());
+            } catch (ResumeWorker.CannotStart e) {
+                Residue residue = e.curve().residue();
+                fail(new CurveFailure(residue.lineNumber(), residue.curve(), "cannot start ecm: " + e.getMessage()));
+                stop("ecm cannot be started");
+            }
+        }
+
+        /**
+         * Hands out the next line. A line queued behind a running one is refused when fewer than {@code workers}
+         * lines would be left, so that near the end a worker that falls idle finds a line to take rather than one
+         * waiting behind a slow curve in another worker.
+         */
+        @Override
+        public ResumeWorker.Curve next(boolean behind) {
+            int total = request.residues().size();
+            while (!stopping.get()) {
+                int index = nextCurve.get();
+                if (index >= total || (behind && total - index - 1 < workers)) {
+                    return null;
                 }
+                if (nextCurve.compareAndSet(index, index + 1)) {
+                    return new ResumeWorker.Curve(index, request.residues().get(index));
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void finished(ResumeWorker.Curve curve, CurveOutcome outcome) {
+            record(curve.residue(), outcome);
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping.get();
+        }
+
+        @Override
+        public void started(Process p) {
+            processes.add(p);
+            p.onExit().thenRun(() -> processes.remove(p));
+            if (stopping.get()) {
+                ChildProcesses.end(p, Duration.ZERO);
             }
         }
 

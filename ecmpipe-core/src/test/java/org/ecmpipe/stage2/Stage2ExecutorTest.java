@@ -9,7 +9,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.FoundFactor;
@@ -64,6 +70,7 @@ class Stage2ExecutorTest {
     void aFactorStopsEveryWorkerPromptly() {
         AtomicLong factorAt = new AtomicLong();
         Set<Integer> workersSeen = ConcurrentHashMap.newKeySet();
+        AtomicInteger stage2Ends = new AtomicInteger();
         // a large B2 makes each curve take a while, so the other worker is mid-curve when the factor comes
         Stage2Result result = new Stage2Executor(ecm, children).run(request(residues, BigInteger.valueOf(300_000_000L), 2, false, 0),
                 new Stage2Listener() {
@@ -75,6 +82,9 @@ class Stage2ExecutorTest {
                     @Override
                     public void ecmOutput(int worker, String line) {
                         workersSeen.add(worker);
+                        if (line.startsWith("Step 2 took")) {
+                            stage2Ends.incrementAndGet();
+                        }
                     }
                 });
         long stoppedAfterMillis = (System.nanoTime() - factorAt.get()) / 1_000_000;
@@ -85,6 +95,8 @@ class Stage2ExecutorTest {
         assertThat(result.factors().getFirst().sigma()).isNotNull();
         assertThat(result.curvesCompleted()).isLessThan(residues.size());
         assertThat(workersSeen).containsExactlyInAnyOrder(1, 2);
+        assertThat(result.curvesCompleted()).as("exactly the curves whose Step 2 took was seen; queued lines count for nothing")
+                .isEqualTo(stage2Ends.get());
         assertThat(stoppedAfterMillis).as("ms from the factor to every worker ended and reaped").isLessThan(200);
         assertThat(children.alive()).isEmpty();
     }
@@ -160,13 +172,110 @@ class Stage2ExecutorTest {
     }
 
     @Test
-    void aHungWorkerIsEndedAtTheCurveTimeout() throws Exception {
+    void aHungWorkerIsEndedAtTheCurveTimeoutAndTheQueuedLineGetsItsOwnTimeout() throws Exception {
         EcmBinary hanging = EcmBinary.probe(FaultWrappers.install("ecm-resume-hangs", dir), children);
-        Stage2Request request = new Stage2Request(planted.n(), B1, null, residues.subList(0, 1), 1, false, 0,
+        Stage2Request request = new Stage2Request(planted.n(), B1, null, residues.subList(0, 2), 1, false, 0,
                 Duration.ofMillis(500), List.of());
         Stage2Result result = new Stage2Executor(hanging, children).run(request, Stage2Listener.NONE);
-        assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f.reason()).contains("timeout"));
+        assertThat(result.failures()).hasSize(2).allSatisfy(f -> assertThat(f.reason()).contains("timeout"));
+        assertThat(result.failures()).extracting(CurveFailure::lineNumber)
+                .containsExactly(residues.get(0).lineNumber(), residues.get(1).lineNumber());
         assertThat(result.curvesCompleted()).isZero();
+    }
+
+    @Test
+    void eachWorkerKeepsTheNextLineQueuedInEcm() {
+        List<Residue> some = residues.subList(0, 6);
+        RecordingCurves curves = new RecordingCurves(some, -1);
+        List<String> output = new CopyOnWriteArrayList<>();
+        runWorker(curves, BigInteger.valueOf(2_000_000), output);
+
+        // each line is claimed and written behind the running one before that one's sentinel comes back
+        assertThat(curves.events).containsExactly("take 0", "start", "queue 1", "done 0 COMPLETED", "queue 2",
+                "done 1 COMPLETED", "queue 3", "done 2 COMPLETED", "queue 4", "done 3 COMPLETED", "queue 5",
+                "done 4 COMPLETED", "done 5 COMPLETED");
+        assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(6);
+        assertThat(output).filteredOn(l -> l.startsWith("Save file line has unknown tag"))
+                .containsExactly(IntStream.range(0, 6).mapToObj(i -> "Save file line has unknown tag: DONE00000000" + i)
+                        .toArray(String[]::new));
+    }
+
+    @Test
+    void aQueuedLineOutlivesItsWorkersDeathAndRunsOnceOnTheNextProcess() {
+        List<Residue> some = residues.subList(0, 4);
+        // ecm is killed as curve 1 begins its stage 2 (a large B2 keeps it running that long); curve 2 is queued
+        RecordingCurves curves = new RecordingCurves(some, 1);
+        List<String> output = new CopyOnWriteArrayList<>();
+        runWorker(curves, BigInteger.valueOf(300_000_000L), output);
+
+        assertThat(curves.events).containsExactly("take 0", "start", "queue 1", "done 0 COMPLETED", "queue 2",
+                "done 1 DIED", "start", "queue 3", "done 2 COMPLETED", "done 3 COMPLETED");
+        assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(3);
+        assertThat(output).filteredOn(l -> l.startsWith("Resuming ECM residue")).as("curve 2 starts once").hasSize(4);
+    }
+
+    private void runWorker(RecordingCurves curves, BigInteger b2, List<String> output) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, b2), true, children, timer, (w, line) -> {
+                output.add(line);
+                curves.saw(line);
+            }).runAll(curves, Duration.ofMinutes(2));
+        } catch (ResumeWorker.CannotStart e) {
+            throw new AssertionError(e);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Hands out lines in order and writes down what the worker asked and was told; can kill ecm mid-curve. */
+    private static final class RecordingCurves implements ResumeWorker.Curves {
+        final List<String> events = new ArrayList<>();
+        private final List<Residue> lines;
+        private final int killAt;
+        private int next;
+        private int usingLines;
+        private boolean killed;
+        private Process process;
+
+        RecordingCurves(List<Residue> lines, int killAt) {
+            this.lines = lines;
+            this.killAt = killAt;
+        }
+
+        @Override
+        public ResumeWorker.Curve next(boolean behind) {
+            if (next >= lines.size()) {
+                return null;
+            }
+            events.add((behind ? "queue " : "take ") + next);
+            return new ResumeWorker.Curve(next, lines.get(next++));
+        }
+
+        @Override
+        public void finished(ResumeWorker.Curve curve, CurveOutcome outcome) {
+            events.add("done " + curve.index() + " " + outcome.status());
+        }
+
+        @Override
+        public boolean stopping() {
+            return false;
+        }
+
+        @Override
+        public void started(Process p) {
+            events.add("start");
+            process = p;
+        }
+
+        /** Kills ecm when it prints the Using line of curve killAt (the worker's thread, before it reads on). */
+        void saw(String line) {
+            if (line.startsWith("Using B1") && usingLines++ == killAt && !killed) {
+                killed = true;
+                process.destroyForcibly();
+                process.onExit().join();
+            }
+        }
     }
 
     private Stage2Request request(List<Residue> lines, BigInteger b2, int workers, boolean continueAfterFactor, int progress) {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# ecmpipe's own CPU use (issue 15 item 2): the JVM's user+system time, not its ecm children's.
+#
+# Runs a realistic `ecmpipe run --no-gpu` batch (bench/numbers-c80.txt, stage 1 on one CPU process, one
+# stage-2 worker) and samples /proc/<pid>/stat of the JVM (fields utime and stime: that process only; the
+# time of waited-for children is in cutime/cstime, which are not read). bin/ecmpipe execs java, so the pid
+# started here is the JVM's from then on (the launcher's own shell time before the exec is included, and
+# is a few milliseconds).
+#
+# Prints CPU-seconds in the first 2 s, from 2 s to 10 s, and per minute from 10 s to the end of the run,
+# plus the same per 20-s window. Goals: <= 0.6 CPU-s in the first 2 s, <= 0.3 CPU-s per minute from 10 s.
+#
+# Usage: bench/jvm-cpu.sh [B1 (default 250000)] [CURVES (default 40)] [ROUNDS (default 1)] [extra run options...]
+# With ROUNDS > 1 the figures are medians over the rounds.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+B1="${1:-250000}"
+CURVES="${2:-40}"
+ROUNDS="${3:-1}"
+shift $(( $# < 3 ? $# : 3 ))
+OUT="$ROOT/bench/out/jvm-cpu"
+rm -rf "$OUT" && mkdir -p "$OUT"
+"$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the measurement
+TCK=$(getconf CLK_TCK)
+
+cpu_ticks() { # utime + stime of pid $1 (fields 14 and 15; the command name may hold spaces)
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return; }
+  stat=${stat##*) }
+  set -- $stat
+  echo $(( ${12} + ${13} ))
+}
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+first2=(); early=(); steady=()
+for round in $(seq "$ROUNDS"); do
+  rm -rf "$OUT/work"
+  t0=$(now)
+  "$ROOT/bin/ecmpipe" run --numbers-file "$ROOT/bench/numbers-c80.txt" --no-gpu --b1 "$B1" --curves "$CURVES" \
+    --stage2-workers 1 --no-submit --work-dir "$OUT/work" "$@" >"$OUT/run.out" 2>"$OUT/run.err" &
+  pid=$!
+  at2=-1; at10=-1; last=-1; lastT=0
+  : >"$OUT/samples-$round.txt"
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.25
+    t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+    c=$(cpu_ticks "$pid")
+    [ "$c" -lt 0 ] && break
+    echo "$t $c" >>"$OUT/samples-$round.txt"
+    if [ "$at2" -lt 0 ] && awk -v t="$t" 'BEGIN { exit !(t >= 2) }'; then at2=$c; fi
+    if [ "$at10" -lt 0 ] && awk -v t="$t" 'BEGIN { exit !(t >= 10) }'; then at10=$c; t10=$t; fi
+    last=$c; lastT=$t
+  done
+  wait "$pid" || { echo "ecmpipe run failed (round $round); see $OUT/run.err" >&2; exit 1; }
+  if [ "$at10" -lt 0 ] || awk -v a="$t10" -v b="$lastT" 'BEGIN { exit !(b - a < 20) }'; then
+    echo "the run lasted ${lastT}s: too short to measure a steady state (raise CURVES)" >&2; exit 1
+  fi
+  f2=$(awk -v c="$at2" -v k="$TCK" 'BEGIN { printf "%.2f", c / k }')
+  e=$(awk -v a="$at2" -v b="$at10" -v k="$TCK" 'BEGIN { printf "%.2f", (b - a) / k }')
+  s=$(awk -v a="$at10" -v b="$last" -v ta="$t10" -v tb="$lastT" -v k="$TCK" 'BEGIN { printf "%.3f", (b - a) / k / (tb - ta) * 60 }')
+  first2+=("$f2"); early+=("$e"); steady+=("$s")
+  echo "round $round: run ${lastT}s; JVM CPU: first 2 s ${f2}s, 2-10 s ${e}s, from 10 s ${s}s per minute; per 20 s window (CPU-s per minute):" \
+    "$(awk -v k="$TCK" '$1 >= 10 { w = int(($1 - 10) / 20); if (!(w in c0)) { c0[w] = $2; t0[w] = $1 } c1[w] = $2; t1[w] = $1 }
+        END { for (w = 0; w in c0; w++) if (t1[w] > t0[w]) printf " %.2f", (c1[w] - c0[w]) / k / (t1[w] - t0[w]) * 60 }' "$OUT/samples-$round.txt")"
+done
+echo "ecmpipe JVM CPU, $(nproc) cores, B1=$B1, $CURVES curves, 8 c80s, median of $ROUNDS round(s):"
+echo "  first 2 s          : $(median "${first2[@]}") CPU-s  (goal <= 0.6)"
+echo "  2 s to 10 s        : $(median "${early[@]}") CPU-s"
+echo "  from 10 s to the end: $(median "${steady[@]}") CPU-s per minute  (goal <= 0.3)"

@@ -65,8 +65,11 @@ class GpuVersionsTest {
         JsonNode settled = rows.get(2);
         assertThat(settled.get("cofactor_prime").asBoolean()).isTrue();
         assertThat(settled.get("stage2_curves").asInt()).as("nothing left for stage 2").isZero();
-        assertThat(settled.get("factors")).extracting(f -> f.get("factor").asText())
-                .contains("1000003", "1000033");
+        List<String> found = new java.util.ArrayList<>();
+        settled.get("factors").forEach(f -> found.add(f.get("factor").asText()));
+        // split by the curve that found p*q, unless (random sigmas) no B1 separates p and q on it: then kept whole
+        boolean split = found.contains("1000003") && found.contains("1000033");
+        assertThat(split || found.contains(pq.toString())).as("factors %s", found).isTrue();
     }
 
     private void assertFactorsDivideWithReproducingSigmas(JsonNode row) {

@@ -26,11 +26,18 @@ public final class EcmCommand {
      * or of random curves when {@code sigma} is null.
      */
     public static List<String> cpuStage1(EcmBinary ecm, int param, int curves, Path saveFile, long b1, Sigma sigma) {
+        return cpuStage1(ecm, param, curves, saveFile, b1, sigma, false);
+    }
+
+    /** @param append {@code -savea}: add to the curves an interrupted stage 1 already saved in the file */
+    public static List<String> cpuStage1(EcmBinary ecm, int param, int curves, Path saveFile, long b1, Sigma sigma,
+                                         boolean append) {
         List<String> args = new ArrayList<>(List.of(ecm.path().toString(), "-param", Integer.toString(param)));
         if (sigma != null) {
             args.addAll(List.of("-sigma", sigma.toString()));
         }
-        args.addAll(List.of("-save", saveFile.toString(), "-c", Integer.toString(curves), Long.toString(b1), "0"));
+        args.addAll(List.of(append ? "-savea" : "-save", saveFile.toString(), "-c", Integer.toString(curves),
+                Long.toString(b1), "0"));
         return List.copyOf(args);
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.RunStarted.class, name = "run_started"),
         @JsonSubTypes.Type(value = JournalEvent.Stage1Started.class, name = "stage1_started"),
         @JsonSubTypes.Type(value = JournalEvent.Stage1Done.class, name = "stage1_done"),
+        @JsonSubTypes.Type(value = JournalEvent.Stage1Partial.class, name = "stage1_partial"),
         @JsonSubTypes.Type(value = JournalEvent.Stage2Partial.class, name = "stage2_partial"),
         @JsonSubTypes.Type(value = JournalEvent.ResultWritten.class, name = "result_written"),
         @JsonSubTypes.Type(value = JournalEvent.SubmissionQueued.class, name = "submission_queued"),
@@ -27,6 +28,14 @@ sealed interface JournalEvent {
 
     /** Stage 1 of a number began (a crash from here on means stage 1 is redone). */
     record Stage1Started(Instant at, String number) implements JournalEvent {
+    }
+
+    /**
+     * Stage 1 of a number was cut short by a stop after saving {@code curves} curves in {@code residueFile} (SHA-256
+     * {@code sha256}): a later run at the same B1 appends only the rest.
+     */
+    record Stage1Partial(Instant at, String number, String residueFile, String sha256, int curves, long b1)
+            implements JournalEvent {
     }
 
     /** A factor as an engine reported it. */

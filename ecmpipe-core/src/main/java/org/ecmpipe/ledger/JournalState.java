@@ -19,6 +19,7 @@ final class JournalState {
 
     private JournalEvent.RunStarted lastRun;
     private final Map<String, JournalEvent.Stage1Done> stage1 = new HashMap<>();
+    private final Map<String, JournalEvent.Stage1Partial> partialStage1 = new HashMap<>();
     private final Map<String, PartialStage2> stage2 = new HashMap<>();
     private final Set<String> finished = new HashSet<>();
     private final Set<String> toSubmit = new HashSet<>();
@@ -31,7 +32,11 @@ final class JournalState {
                 stage1.remove(s.number()); // a new stage 1 replaces an older one
                 stage2.remove(s.number());
             }
-            case JournalEvent.Stage1Done d -> stage1.put(d.number(), d);
+            case JournalEvent.Stage1Done d -> {
+                stage1.put(d.number(), d);
+                partialStage1.remove(d.number());
+            }
+            case JournalEvent.Stage1Partial p -> partialStage1.put(p.number(), p);
             case JournalEvent.Stage2Partial p -> stage2.merge(p.number(),
                     new PartialStage2(new HashSet<>(p.completedLines()), p.seconds(), p.factors(), p.b2()), (a, b) -> {
                         if (!java.util.Objects.equals(a.b2(), b.b2())) {
@@ -46,6 +51,7 @@ final class JournalState {
             case JournalEvent.ResultWritten w -> {
                 finished.add(w.number());
                 stage1.remove(w.number()); // its residues are done with; a later run at another B1 starts afresh
+                partialStage1.remove(w.number());
                 stage2.remove(w.number());
                 if (w.submit()) {
                     toSubmit.add(w.number());
@@ -59,6 +65,16 @@ final class JournalState {
 
     Optional<JournalEvent.RunStarted> lastRun() {
         return Optional.ofNullable(lastRun);
+    }
+
+    /** A stage 1 a stop cut short, whose saved curves can be continued. */
+    Optional<JournalEvent.Stage1Partial> partialStage1(String number) {
+        return Optional.ofNullable(partialStage1.get(number));
+    }
+
+    /** Residue files of cut-short stage 1s (to keep when clearing stale files). */
+    java.util.Collection<JournalEvent.Stage1Partial> partialStage1s() {
+        return List.copyOf(partialStage1.values());
     }
 
     Optional<JournalEvent.Stage1Done> stage1Done(String number) {

@@ -283,7 +283,7 @@ public final class WorkDir implements AutoCloseable {
         String key = number.composite().value().toString();
         Optional<JournalEvent.Stage1Done> done = state.stage1Done(key);
         if (done.isEmpty()) {
-            return number;
+            return continuingStage1(number, b1);
         }
         JournalEvent.Stage1Done d = done.get();
         if (d.b1() != null && d.b1() != b1) {
@@ -303,6 +303,23 @@ public final class WorkDir implements AutoCloseable {
                 .map(p -> new PlannedNumber.PriorStage2(p.completedLines(), p.seconds(), factors(p.factors())))
                 .orElse(null);
         return number.resuming(stage1, prior);
+    }
+
+    /** The number with the curves a stage 1 cut short saved at this B1, if its file is still there, unchanged. */
+    private PlannedNumber continuingStage1(PlannedNumber number, long b1) {
+        JournalEvent.Stage1Partial p = journal.state().partialStage1(number.composite().value().toString()).orElse(null);
+        if (p == null || p.b1() != b1 || p.curves() < 1) {
+            return number;
+        }
+        Path file = Path.of(p.residueFile());
+        if (!Files.exists(file) || !p.sha256().equals(sha256(file))) {
+            log.warn("[{}] the {} curves an interrupted stage 1 saved in {} are {}: stage 1 starts afresh",
+                    number.position(), p.curves(), file, Files.exists(file) ? "changed" : "gone");
+            return number;
+        }
+        log.info("[{}] stage 1 goes on from the {} curves an interrupted run saved in {}", number.position(), p.curves(),
+                file);
+        return number.continuing(new PlannedNumber.PartialStage1(file, p.curves()));
     }
 
     /** Whether stage-2 curves run at {@code recorded} count as this run's work at {@code wanted} (within ecm's rounding). */
@@ -334,6 +351,7 @@ public final class WorkDir implements AutoCloseable {
         for (String n : state.unfinishedWithStage1()) {
             state.stage1Done(n).ifPresent(d -> needed.add(Path.of(d.residueFile()).toAbsolutePath().normalize()));
         }
+        state.partialStage1s().forEach(p -> needed.add(Path.of(p.residueFile()).toAbsolutePath().normalize()));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 if (!needed.contains(f.toAbsolutePath().normalize())) {
@@ -428,6 +446,20 @@ public final class WorkDir implements AutoCloseable {
             String sha = Files.exists(file) ? sha256(file) : null;
             journal.append(new JournalEvent.Stage1Done(clock.instant(), key(number), file.toString(), sha, result.curves(),
                     result.elapsed().toNanos() / 1e9, entries(result.factors()), result.ecmVersion(), result.b1()));
+        }
+
+        @Override
+        public void stage1Cut(PlannedNumber number, Path residueFile) throws IOException {
+            if (!Files.exists(residueFile)) {
+                return;
+            }
+            org.ecmpipe.durable.AppendLog.dropTornTail(residueFile); // a line ecm was writing when it was ended
+            org.ecmpipe.residue.ResidueFile.Contents contents = org.ecmpipe.residue.ResidueFile.read(residueFile);
+            if (contents.residues().isEmpty() || !contents.problems().isEmpty()) {
+                return; // nothing usable, or a line cut off mid-write: stage 1 starts afresh
+            }
+            journal.append(new JournalEvent.Stage1Partial(clock.instant(), key(number), residueFile.toString(),
+                    sha256(residueFile), contents.residues().size(), contents.residues().getFirst().b1()));
         }
 
         @Override

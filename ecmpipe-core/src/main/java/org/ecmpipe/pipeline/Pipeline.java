@@ -212,11 +212,15 @@ public final class Pipeline {
                     long t0 = System.nanoTime();
                     Stage1Result result = null;
                     String error = null;
+                    PlannedNumber.PartialStage1 partial = engine.savesCurveByCurve() ? number.partialStage1() : null;
+                    Path residueFile = null;
                     for (int attempt = 1; attempt <= STAGE1_TRIES && !stopping.get(); attempt++) {
+                        residueFile = partial != null && attempt == 1 ? partial.residueFile() : residueFiles.next(number);
+                        int curves = engine.curvesFor(options.stage1Curves());
+                        int saved = partial != null && attempt == 1 ? Math.min(partial.curves(), curves - 1) : 0;
                         try {
-                            result = engine.run(new Stage1Request(number.ecmInput(), options.b1(),
-                                    engine.curvesFor(options.stage1Curves()), residueFiles.next(number),
-                                    options.stage1Timeout()), ecmOutput);
+                            result = engine.run(new Stage1Request(number.ecmInput(), options.b1(), curves, residueFile,
+                                    options.stage1Timeout(), saved), ecmOutput);
                             error = result.error();
                         } catch (EcmException | IllegalStateException e) {
                             result = null;
@@ -231,6 +235,12 @@ public final class Pipeline {
                     }
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     stage1Nanos.addAndGet(took.toNanos());
+                    if ((stopping.get() || Thread.currentThread().isInterrupted()) && engine.savesCurveByCurve()
+                            && residueFile != null && (result == null || result.failed())) {
+                        // a stop cut stage 1 short: the curves it saved are kept for the next run to go on from
+                        checkpoints.stage1Cut(number, residueFile);
+                        return;
+                    }
                     if (result != null) {
                         result.warnings().forEach(w -> log.warn("[{}/{}] {}", number.position(), work.size(), w));
                     }

@@ -77,7 +77,7 @@ public final class CpuStage1Engine implements Stage1Engine {
     @Override
     public Stage1Result run(Stage1Request request, Consumer<String> onLine) {
         int parts = Math.min(processes, request.curves());
-        if (parts == 1) {
+        if (parts == 1 || request.alreadySaved() > 0) {
             return runOne(request, onLine);
         }
         if (Files.exists(request.residueFile())) {
@@ -111,8 +111,14 @@ public final class CpuStage1Engine implements Stage1Engine {
     }
 
     private Stage1Result runOne(Stage1Request request, Consumer<String> onLine) {
-        return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves(), request.residueFile(), request.b1(),
-                sigma), null, onLine);
+        return runner.run(request, EcmCommand.cpuStage1(ecm, param, request.curves() - request.alreadySaved(),
+                request.residueFile(), request.b1(), sigma, request.alreadySaved() > 0), null, onLine);
+    }
+
+    /** One process saves curve by curve, so a stop leaves the finished curves in the file (several shares do not). */
+    @Override
+    public boolean savesCurveByCurve() {
+        return processes == 1 && sigma == null;
     }
 
     /** One result from the shares: residue files joined in order, curves and factors added up. */

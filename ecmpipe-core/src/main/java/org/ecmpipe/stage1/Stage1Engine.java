@@ -21,6 +21,14 @@ public interface Stage1Engine {
         return units;
     }
 
+    /**
+     * Whether a stage 1 cut short leaves its finished curves in the residue file, to be continued ({@link
+     * Stage1Request#alreadySaved()}) rather than redone.
+     */
+    default boolean savesCurveByCurve() {
+        return false;
+    }
+
     /** The parametrization of the curves it saves (3 on a GPU). */
     int param();
 

@@ -35,7 +35,7 @@ final class Stage1Process {
 
     /** @param device the GPU it runs on (-1: ecm's default GPU), or null for the CPU */
     Stage1Result run(Stage1Request request, List<String> command, Integer device, Consumer<String> onLine) {
-        if (Files.exists(request.residueFile())) {
+        if (request.alreadySaved() == 0 && Files.exists(request.residueFile())) {
             throw new EcmException("residue file " + request.residueFile() + " already exists: not overwriting saved work");
         }
         try {
@@ -80,7 +80,8 @@ final class Stage1Process {
         if (transcript.inputNumberFound()) {
             warnings.add("ecm found the whole remaining number in stage 1 (exit code " + run.exitCode() + ")");
         }
-        return new Stage1Result(request.composite(), request.b1(), transcript.curves(), request.residueFile(), factors,
+        return new Stage1Result(request.composite(), request.b1(), request.alreadySaved() + transcript.curves(),
+                request.residueFile(), factors,
                 run.elapsed(), run.exitCode(), ecm.version(), error, device, residues, cofactor,
                 Primality.isPrime(cofactor), transcript.inputNumberFound(), warnings);
     }

@@ -131,4 +131,74 @@ class BatchRunTest {
             assertEachNumberOnceAfterRerun(work, numbers);
         }
     }
+
+    @Test
+    void aStopDuringCpuStage1KeepsTheSavedCurvesAndTheNextRunAddsOnlyTheRest() throws Exception {
+        BigInteger n = PlantedNumbers.planted(720, 35, 35).n();
+        List<Composite> one = List.of(new Composite(1, n.toString(), n));
+        Path work = dir.resolve("w");
+        Map<String, String> given = new HashMap<>();
+        given.put("gpu.enabled", "false");
+        given.put("ecm.b1", "300000");
+        given.put("ecm.b2", "0");
+        given.put("ecm.curves", "40");
+        given.put("api.submit", "false");
+        given.put("run.work_dir", work.toString());
+        RunSettings settings = RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty()));
+        java.util.concurrent.atomic.AtomicReference<BatchOutcome> first = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                first.set(new BatchRun(settings, Clock.systemUTC()).run(new NumberSource("n", one), BatchListener.NONE, false));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // stop once stage 1 has saved a few curves (ecm writes each curve's residue as it finishes it)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> savedCurves(work) >= 4);
+        runner.interrupt();
+        runner.join(java.time.Duration.ofSeconds(60));
+        assertThat(first.get().stopped()).isTrue();
+        assertThat(Files.readString(work.resolve("journal.jsonl"))).contains("\"event\":\"stage1_partial\"");
+
+        java.util.concurrent.atomic.AtomicInteger ranAgain = new java.util.concurrent.atomic.AtomicInteger();
+        BatchListener counting = new BatchListener() {
+            @Override
+            public void stage1Output(String line) {
+                if (line.startsWith("Step 1 took")) {
+                    ranAgain.incrementAndGet();
+                }
+            }
+        };
+        BatchOutcome second = new BatchRun(settings, Clock.systemUTC()).run(new NumberSource("n", one), counting, false);
+        assertThat(second.stopped()).isFalse();
+        CompositeResult r = second.results().getFirst();
+        assertThat(r.curves()).isEqualTo(40);
+        assertThat(ranAgain.get()).as("curves run by the second run").isLessThanOrEqualTo(36).isEqualTo(40 - saved(work, r));
+    }
+
+    private static int savedCurves(Path work) throws IOException {
+        Path residues = work.resolve("residues");
+        if (!Files.isDirectory(residues)) {
+            return 0;
+        }
+        try (var files = Files.list(residues)) {
+            return files.mapToInt(f -> {
+                try {
+                    return (int) Files.readAllLines(f).stream().filter(l -> l.startsWith("METHOD=ECM")).count();
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).max().orElse(0);
+        }
+    }
+
+    /** The curves the stopped run had saved, as the journal recorded them. */
+    private static int saved(Path work, CompositeResult r) throws IOException {
+        for (String line : Files.readAllLines(work.resolve("journal.jsonl"))) {
+            if (line.contains("\"event\":\"stage1_partial\"")) {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("curves").asInt();
+            }
+        }
+        return 0;
+    }
 }

@@ -103,11 +103,18 @@ class GpuStage1EngineTest {
         assertThat(result.exitCode()).as("composite factor, prime cofactor").isEqualTo(10);
         assertThat(result.curves()).as("a prime cofactor ends the run after its batch").isEqualTo(32);
         // ecm reports p*q; the engine splits it with the same curve at a smaller B1; each part's sigma reproduces it
-        assertThat(result.factors()).extracting(FoundFactor::factor).containsExactlyInAnyOrder(p, q);
-        assertThat(result.warnings()).anyMatch(w -> w.contains("composite factor " + p.multiply(q)));
-        SigmaCheck check = new SigmaCheck(ecm, ecmChildren.children());
-        assertThat(result.factors()).allSatisfy(f -> assertThat(check.check(n, 200000, f.sigma(), f.factor(),
-                Duration.ofMinutes(1))).isNull());
+        List<BigInteger> found = result.factors().stream().map(FoundFactor::factor).toList();
+        if (found.equals(List.of(p.multiply(q)))) {
+            // the stand-in's sigmas are random: now and then the curve's group orders for p and q have the same
+            // largest prime, so no B1 separates them; the composite factor is then kept, and said so
+            assertThat(result.warnings()).anyMatch(w -> w.contains("did not split it"));
+        } else {
+            assertThat(found).containsExactlyInAnyOrder(p, q);
+            assertThat(result.warnings()).anyMatch(w -> w.contains("composite factor " + p.multiply(q)));
+            SigmaCheck check = new SigmaCheck(ecm, ecmChildren.children());
+            assertThat(result.factors()).allSatisfy(f -> assertThat(check.check(n, 200000, f.sigma(), f.factor(),
+                    Duration.ofMinutes(1))).isNull());
+        }
         assertThat(result.cofactor()).isEqualTo(r);
         assertThat(result.cofactorPrime()).isTrue();
         assertThat(result.settled()).isTrue();

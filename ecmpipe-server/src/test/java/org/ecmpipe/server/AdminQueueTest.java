@@ -9,32 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** ecm-wrapper's admin queue routes (bulk, bulk-structured, multipart upload) over real HTTP on H2 and PostgreSQL. */
-class AdminQueueTest {
-    private ServerHarness s;
-
-    @TempDir
-    Path dir;
-
-    static List<TestDatabases.Kind> databases() {
-        return TestDatabases.all();
-    }
-
-    @AfterEach
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class AdminQueueTest extends OnEveryDatabase {
     private HttpResponse<String> multipart(String fileText, String... fields) throws Exception {
         String boundary = "ecmpipe-test-boundary";
         StringBuilder body = new StringBuilder();

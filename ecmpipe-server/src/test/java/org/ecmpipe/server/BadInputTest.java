@@ -8,14 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the whole body gets every kind of malformation. Each must be a 4xx in the one error shape naming the field,
  * never a 500, and nothing may be stored.
  */
-class BadInputTest {
+class BadInputTest extends OnEveryDatabase {
     private static final String BAD = "\"__BAD_VALUE__\"";
     private static final String MISSING = "<missing>";
     private static final String DIGITS_41 = "1" + "0".repeat(40);
@@ -35,22 +32,6 @@ class BadInputTest {
             "\"a\\nforged log line\"", "\"\\u001b[31m\"");
     private static final List<String> BAD_NUMBERS = List.of("-5", "1.5", "1e400", "-1e400", "\"12ab\"", "\"\"", "\" \"",
             "\"-7\"", "\"1e5\"", "\"a\\u0000\"", "\"\\ud800\"", "\"0x1F\"");
-
-    private ServerHarness s;
-
-    @TempDir
-    Path dir;
-
-    static List<TestDatabases.Kind> databases() {
-        return TestDatabases.all();
-    }
-
-    @AfterEach
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
-    }
 
     /** field path -> bad values; each is answered with the status given (422 unless noted). */
     private static Map<String, Map<String, Integer>> table() {

@@ -8,10 +8,8 @@ import static org.ecmpipe.server.ServerHarness.Q;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.ecmpipe.api.Submission;
 import org.ecmpipe.ecm.Sigma;
@@ -23,8 +21,6 @@ import org.ecmpipe.result.ResultBuilder;
 import org.ecmpipe.result.Factor;
 import org.ecmpipe.submit.SubmissionBody;
 import org.ecmpipe.submit.SubmissionClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,23 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * number, sent by core's {@link SubmissionClient}, is accepted by the real server and stored field for field;
  * and the client reads the server's refusals as final.
  */
-class SubmissionContractTest {
-    private ServerHarness s;
-
-    @TempDir
-    Path dir;
-
-    static List<TestDatabases.Kind> databases() {
-        return TestDatabases.all();
-    }
-
-    @AfterEach
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class SubmissionContractTest extends OnEveryDatabase {
     private static CompositeResult result() {
         Instant t = Instant.parse("2026-11-25T09:00:00Z");
         Factorization f = new Factorization(N);

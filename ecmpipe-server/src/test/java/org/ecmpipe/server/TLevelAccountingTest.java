@@ -10,14 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ecmpipe.tlevel.B1Ladder;
 import org.ecmpipe.tlevel.TLevel;
 import org.ecmpipe.tlevel.WorkItem;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,23 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The server's t-level per composite, over real HTTP on H2 and PostgreSQL: recomputed from all stored work and checked
  * against core's {@link TLevel} computed directly; targets by default, by SNFS difficulty and set by the admin.
  */
-class TLevelAccountingTest {
-    private ServerHarness s;
-
-    @TempDir
-    Path dir;
-
-    static List<TestDatabases.Kind> databases() {
-        return TestDatabases.all();
-    }
-
-    @AfterEach
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class TLevelAccountingTest extends OnEveryDatabase {
     private ObjectNode work(String id, long b1, BigInteger b2, Integer curves, int completed, int param) {
         ObjectNode body = s.submission(id, List.of());
         ObjectNode p = body.putObject("parameters").put("b1", b1).put("parametrization", param);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +32,7 @@ class AdminAddCommandTest {
     private Database database;
     private ResultsServer server;
     private String url;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @BeforeEach
     void start() {
@@ -51,8 +49,8 @@ class AdminAddCommandTest {
 
     private int run(Map<String, String> env, String... args) {
         CommandLine cli = new CommandLine(new AdminAddCommand(env));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(console.out, true));
+        cli.setErr(new PrintWriter(console.err, true));
         return cli.execute(args);
     }
 
@@ -69,8 +67,8 @@ class AdminAddCommandTest {
         Path numbers = Files.write(dir.resolve("numbers.txt"), List.of("# RSA-100", c, "", "(10^71-1)/9", c));
         int code = run(Map.of(AdminAddCommand.KEY_VARIABLE, KEY), "--server", url + "/api/v1/", "--target-t", "35",
                 "--priority", "5", "--project", "rsa", numbers.toString());
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("2 added, 0 already known, 1 given twice").contains("given twice: " + numbers + " line 5");
+        assertThat(code).as(console.err.toString()).isZero();
+        assertThat(console.out.toString()).contains("2 added, 0 already known, 1 given twice").contains("given twice: " + numbers + " line 5");
         JsonNode rsa = composite(c);
         assertThat(rsa.get("target_t_level").asDouble()).isEqualTo(35);
         assertThat(rsa.get("priority").asInt()).isEqualTo(5);
@@ -79,29 +77,29 @@ class AdminAddCommandTest {
 
         // again, with the key from a file: both are known now
         Path keyFile = Files.writeString(dir.resolve("key"), KEY + "\n");
-        out.getBuffer().setLength(0);
+        console.out.getBuffer().setLength(0);
         assertThat(run(Map.of(), "--server", url, "--admin-key-file", keyFile.toString(), numbers.toString())).isZero();
-        assertThat(out.toString()).contains("0 added, 2 already known").contains("already known: 1522605027922533360535618");
+        assertThat(console.out.toString()).contains("0 added, 2 already known").contains("already known: 1522605027922533360535618");
     }
 
     @Test
     void refusalsNameTheLineAndMissingKeysAreUsageErrors() throws Exception {
         Path numbers = Files.write(dir.resolve("bad.txt"), List.of("1234567891011", "10/3"));
         assertThat(run(Map.of(), "--server", url, numbers.toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("ECMPIPE_ADMIN_KEY");
-        err.getBuffer().setLength(0);
+        assertThat(console.err.toString()).contains("ECMPIPE_ADMIN_KEY");
+        console.err.getBuffer().setLength(0);
         assertThat(run(Map.of(AdminAddCommand.KEY_VARIABLE, "wrong"), "--server", url, numbers.toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("HTTP 401");
-        err.getBuffer().setLength(0);
+        assertThat(console.err.toString()).contains("HTTP 401");
+        console.err.getBuffer().setLength(0);
         assertThat(run(Map.of(AdminAddCommand.KEY_VARIABLE, KEY), "--server", url, numbers.toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("HTTP 422").contains(numbers + " line 2");
-        err.getBuffer().setLength(0);
+        assertThat(console.err.toString()).contains("HTTP 422").contains(numbers + " line 2");
+        console.err.getBuffer().setLength(0);
         assertThat(run(Map.of(AdminAddCommand.KEY_VARIABLE, KEY), "--server", "ftp://x", numbers.toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--server");
-        err.getBuffer().setLength(0);
+        assertThat(console.err.toString()).contains("--server");
+        console.err.getBuffer().setLength(0);
         server.close();
         assertThat(run(Map.of(AdminAddCommand.KEY_VARIABLE, KEY), "--server", url, numbers.toString()))
                 .isEqualTo(ExitCodes.RUNTIME_FAILURE);
-        assertThat(err.toString()).contains("cannot reach");
+        assertThat(console.err.toString()).contains("cannot reach");
     }
 }

@@ -3,8 +3,6 @@ package org.ecmpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DoctorCommandTest {
     @RegisterExtension
     final EcmChildren ecmChildren = new EcmChildren();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @TempDir
     Path dir;
@@ -31,8 +28,8 @@ class DoctorCommandTest {
     @Test
     void cpuOnlyEcmIsEnoughForNoGpu() {
         int code = run("doctor", "--ecm", RealEcm.path().toString(), "--no-gpu", "--no-submit");
-        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("GMP-ECM 7.0.5", "not a GPU build", "stdbuf", "JDK", "not checked (--no-submit)",
+        assertThat(code).as(console.out + "\n" + console.err).isEqualTo(ExitCodes.OK);
+        assertThat(console.out.toString()).contains("GMP-ECM 7.0.5", "not a GPU build", "stdbuf", "JDK", "not checked (--no-submit)",
                 "PARAM=");
     }
 
@@ -40,7 +37,7 @@ class DoctorCommandTest {
     void gpuChosenButNoGpuBuildIsMissing() {
         int code = run("doctor", "--ecm", RealEcm.path().toString(), "--no-submit");
         assertThat(code).isEqualTo(ExitCodes.USAGE);
-        assertThat(out.toString()).containsPattern("MISSING +GPU +not a GPU build");
+        assertThat(console.out.toString()).containsPattern("MISSING +GPU +not a GPU build");
     }
 
     @Test
@@ -57,8 +54,8 @@ class DoctorCommandTest {
         try {
             String endpoint = "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1";
             int code = run("doctor", "--ecm", standIn.toString(), "--gpu-device", "0,1", "--api-endpoint", endpoint);
-            assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
-            assertThat(out.toString()).contains("device 0: 64 curves", "device 1: 64 curves", "always (GMP-ECM 7.0.6",
+            assertThat(code).as(console.out + "\n" + console.err).isEqualTo(ExitCodes.OK);
+            assertThat(console.out.toString()).contains("device 0: 64 curves", "device 1: 64 curves", "always (GMP-ECM 7.0.6",
                     "GET http://127.0.0.1:" + server.getAddress().getPort() + "/health: 200");
         } finally {
             server.stop(0);
@@ -70,7 +67,7 @@ class DoctorCommandTest {
         Path standIn = GpuStandIn.install(dir, "7.0.5");
         int code = run("doctor", "--ecm", standIn.toString(), "--b1", "2e9", "--gpu-device", "0,5", "--no-submit");
         assertThat(code).isEqualTo(ExitCodes.USAGE);
-        assertThat(out.toString()).contains("-cgbn is passed", "4a60b113", "7.0.6").containsPattern("MISSING +GPU batch .*device 5");
+        assertThat(console.out.toString()).contains("-cgbn is passed", "4a60b113", "7.0.6").containsPattern("MISSING +GPU batch .*device 5");
     }
 
     @Test
@@ -82,11 +79,11 @@ class DoctorCommandTest {
         int code = run("doctor", "--ecm", RealEcm.path().toString(), "--no-gpu", "--api-endpoint",
                 "http://127.0.0.1:" + port + "/api/v1/");
         assertThat(code).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).containsPattern("warn +results +GET http://127.0.0.1:" + port + "/health: unreachable");
+        assertThat(console.out.toString()).containsPattern("warn +results +GET http://127.0.0.1:" + port + "/health: unreachable");
         assertThat(DoctorCommand.healthUri(URI.create("https://h.example/x/api/v1"))).isEqualTo(URI.create("https://h.example/x/health"));
     }
 
     private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return console.run(args);
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** A number whose ecm crashes, hangs or prints garbage fails with a clear reason; the batch goes on. */
 class FaultTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @TempDir
     Path dir;
@@ -46,7 +43,7 @@ class FaultTest {
                 PlantedNumbers.planted(72, 25, 25).n().toString()));
         int code = run("run", "--numbers-file", numbers.toString(), "--ecm", ecm.toString(), "--no-gpu", "--b1", "11000",
                 "--curves", "4", "--stage1-timeout", "2", "--work-dir", dir.resolve("w").toString(), "--no-submit");
-        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(code).as(console.err.toString()).isEqualTo(ExitCodes.PARTIAL);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).get("status").asText()).isEqualTo("failed");
@@ -61,15 +58,15 @@ class FaultTest {
         String work = dir.resolve("w").toString();
         assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", dir.resolve("nope").toString(), "--no-gpu",
                 "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("nope (from --ecm) does not exist");
+        assertThat(console.err.toString()).contains("nope (from --ecm) does not exist");
         Path notExecutable = Files.writeString(dir.resolve("ecm-text"), "not a program");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", notExecutable.toString(), "--no-gpu",
                 "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("is not an executable file");
+        assertThat(console.err.toString()).contains("is not an executable file");
         assertThat(Files.exists(dir.resolve("w/results.jsonl"))).isFalse();
     }
 
     private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return console.run(args);
     }
 }

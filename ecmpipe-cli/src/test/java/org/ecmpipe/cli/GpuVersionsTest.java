@@ -3,8 +3,6 @@ package org.ecmpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GpuVersionsTest {
     @RegisterExtension
     final EcmChildren ecmChildren = new EcmChildren();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @TempDir
     Path dir;
@@ -48,10 +45,10 @@ class GpuVersionsTest {
         BigInteger r = PlantedNumbers.prime(new java.util.Random(93), 30);
         Path numbers = Files.writeString(dir.resolve("n.txt"), nothingSmall.n() + "\n" + small.n() + "\n"
                 + pq.multiply(r) + "\n");
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "run", "--ecm", standIn.toString(),
+        int code = console.run("run", "--ecm", standIn.toString(),
                 "--numbers-file", numbers.toString(), "--b1", "11000", "--b2", "2e6", "--curves", "3", "--gpu-curves", "32",
                 "--stage2-workers", "2", "--work-dir", dir.resolve("w").toString(), "--no-submit");
-        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(code).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(3).allSatisfy(row -> {
             assertThat(row.get("status").asText()).isEqualTo("done");

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,16 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 class NewcomerTest {
     @RegisterExtension
     final EcmChildren ecmChildren = new EcmChildren();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @TempDir
     Path dir;
 
     private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return console.runAfresh(args);
     }
 
     @Test
@@ -47,13 +42,13 @@ class NewcomerTest {
         String work = dir.resolve("w").toString();
         String[] common = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--curves", "16", "--stage2-workers", "2",
                 "--work-dir", work, "--no-submit"};
-        assertThat(run(concat(common, "--b1", "11000"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(concat(common, "--b1", "11000"))).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> first = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(first).hasSize(2);
         assertThat(first.get(1).get("cofactor_prime").asBoolean()).isFalse();
 
         // the usual step-up: same numbers, higher B1, same work dir
-        assertThat(run(concat(common, "--b1", "50000"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(concat(common, "--b1", "50000"))).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(3);
         JsonNode stepped = rows.get(2);
@@ -63,12 +58,12 @@ class NewcomerTest {
         // the factor found at B1=11000 is still listed, and the cofactor is what was left
         assertThat(stepped.get("factors")).anySatisfy(f -> assertThat(f.get("factor").asText())
                 .isEqualTo(partly.smallest().toString()));
-        assertThat(out.toString()).contains("(earlier run)", factored.primes().get(1).toString());
+        assertThat(console.out.toString()).contains("(earlier run)", factored.primes().get(1).toString());
 
         // and the same step-up again: nothing to redo
         assertThat(run(concat(common, "--b1", "50000"))).isEqualTo(ExitCodes.OK);
         assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(3);
-        assertThat(out.toString()).contains("2 from earlier runs");
+        assertThat(console.out.toString()).contains("2 from earlier runs");
     }
 
     @Test
@@ -79,7 +74,7 @@ class NewcomerTest {
         Path numbers = Files.writeString(dir.resolve("n.txt"), a.n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", killedOnce.toString(), "--no-gpu", "--b1",
                 "11000", "--curves", "4", "--work-dir", dir.resolve("w1").toString(), "--no-submit"))
-                .as(err.toString()).isEqualTo(ExitCodes.OK);
+                .as(console.err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(JsonLines.read(dir.resolve("w1/results.jsonl"))).singleElement()
                 .satisfies(r -> assertThat(r.get("status").asText()).isEqualTo("done"));
         assertThat(Files.readString(dir.resolve("w1/ecmpipe.log"))).contains("killed by signal 9", "trying again (2 of 3)");
@@ -96,11 +91,11 @@ class NewcomerTest {
 
         // a re-run does not hide it: listed as failed, exit 3, and how to try again
         assertThat(run(args)).isEqualTo(ExitCodes.PARTIAL);
-        assertThat(out.toString()).contains("failed", "(earlier run)", "--retry-failed");
+        assertThat(console.out.toString()).contains("failed", "(earlier run)", "--retry-failed");
         assertThat(JsonLines.read(dir.resolve("w2/results.jsonl"))).hasSize(1);
 
         Files.delete(bin.resolve("KILLED_NUMBER")); // the cause went away
-        assertThat(run(concat(args, "--retry-failed"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(concat(args, "--retry-failed"))).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w2/results.jsonl"));
         assertThat(rows).hasSize(2);
         assertThat(rows.get(1).get("status").asText()).isEqualTo("done");
@@ -114,11 +109,11 @@ class NewcomerTest {
         try {
             System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
             assertThat(run("run", "--numbers-file", "-", "--no-gpu", "--b1", "11000", "--curves", "24", "--work-dir",
-                    dir.resolve("w").toString(), "--no-submit")).as(err.toString()).isEqualTo(ExitCodes.OK);
+                    dir.resolve("w").toString(), "--no-submit")).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         } finally {
             System.setIn(stdin);
         }
-        String summary = out.toString();
+        String summary = console.out.toString();
         assertThat(summary).contains("2^67-1 = 193707721 * 761838257287");
         assertThat(summary).contains(big.smallest().toString());
         assertThat(summary).contains("results: " + dir.resolve("w/results.jsonl"));
@@ -133,7 +128,7 @@ class NewcomerTest {
         Path numbers = Files.writeString(dir.resolve("n.txt"), hard.n() + "\n");
         String[] args = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "22", "--stage2-workers",
                 "2", "--work-dir", dir.resolve("w").toString(), "--no-submit"};
-        assertThat(run(args)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(args)).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSizeGreaterThanOrEqualTo(2); // a round at the t20 rung, then one at the t25 rung
         assertThat(rows.get(0).get("b1").asLong()).isEqualTo(11000);
@@ -142,7 +137,7 @@ class NewcomerTest {
         org.ecmpipe.result.ResultsFile.read(dir.resolve("w/results.jsonl")).results().forEach(r -> work.addAll(r.work()));
         assertThat(org.ecmpipe.tlevel.TLevel.of(work)).isGreaterThanOrEqualTo(22.0);
         assertThat(rows).allSatisfy(r -> assertThat(r.get("t_level").asDouble()).isPositive());
-        assertThat(out.toString()).contains("t-level");
+        assertThat(console.out.toString()).contains("t-level");
 
         assertThat(run(args)).isEqualTo(ExitCodes.OK);
         assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(rows.size());
@@ -154,7 +149,7 @@ class NewcomerTest {
         PlantedNumbers.Planted c50 = PlantedNumbers.planted(81, 25, 25); // 4/13 of 50 digits is t15.4: t20 at least
         Path numbers = Files.writeString(dir.resolve("n.txt"), c50.n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--stage2-workers", "2", "--work-dir",
-                dir.resolve("w").toString(), "--no-submit")).as(err.toString()).isEqualTo(ExitCodes.OK);
+                dir.resolve("w").toString(), "--no-submit")).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.get("b1").asLong()).isEqualTo(11000));
         if (rows.getLast().get("cofactor_prime").asBoolean()) {
@@ -176,7 +171,7 @@ class NewcomerTest {
         // stage 1 (24 curves at B1=50000 on one process) takes far longer than stage 2 at the default B2 on 2 workers
         assertThat(run("run", "--numbers-file", file.toString(), "--no-gpu", "--b1", "50000", "--curves", "24", "--b2", "auto",
                 "--stage2-workers", "2", "--work-dir", dir.resolve("w").toString(), "--no-submit"))
-                .as(err.toString()).isEqualTo(ExitCodes.OK);
+                .as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(3);
         BigInteger first = new BigInteger(rows.get(0).get("b2").asText());
@@ -192,13 +187,13 @@ class NewcomerTest {
         Path numbers = Files.writeString(dir.resolve("n.txt"), planted.n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "24",
                 "--stage2-workers", "2", "--continue-after-factor", "--work-dir", dir.resolve("w1").toString(), "--no-submit"))
-                .as(err.toString()).isEqualTo(ExitCodes.OK);
+                .as(console.err.toString()).isEqualTo(ExitCodes.OK);
         JsonNode found = JsonLines.read(dir.resolve("w1/results.jsonl")).getFirst().get("factors").get(0);
         assertThat(found.get("factor").asText()).isEqualTo(planted.smallest().toString());
         String sigma = found.get("sigma").asText();
         String b2 = found.get("stage").asInt() == 1 ? "0" : "1873422";
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", b2, "--curves", "1",
-                "--sigma", sigma, "--work-dir", dir.resolve("w2").toString(), "--no-submit")).as(err.toString())
+                "--sigma", sigma, "--work-dir", dir.resolve("w2").toString(), "--no-submit")).as(console.err.toString())
                 .isEqualTo(ExitCodes.OK);
         JsonNode again = JsonLines.read(dir.resolve("w2/results.jsonl")).getFirst();
         assertThat(again.get("factors").get(0).get("factor").asText()).isEqualTo(planted.smallest().toString());
@@ -206,14 +201,14 @@ class NewcomerTest {
 
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "2",
                 "--sigma", sigma, "--work-dir", dir.resolve("w3").toString(), "--no-submit")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--sigma: runs exactly one curve");
+        assertThat(console.err.toString()).contains("--sigma: runs exactly one curve");
     }
 
     @Test
     void maxmemReachesEveryStage2Worker() throws Exception {
         Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(97, 30, 30).n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "4",
-                "--maxmem", "64", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(err.toString())
+                "--maxmem", "64", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(console.err.toString())
                 .isEqualTo(ExitCodes.OK);
         assertThat(JsonLines.read(dir.resolve("w/results.jsonl")).getFirst().get("stage2_curves").asInt()).isEqualTo(4);
         List<String> resumes = Files.readAllLines(dir.resolve("w/journal.jsonl")).stream()
@@ -225,7 +220,7 @@ class NewcomerTest {
     void aB2RangeRunsStage2OverItAndCountsAsStage1OnlyInTheTLevel() throws Exception {
         Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(98, 30, 30).n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "2e6-2e7",
-                "--curves", "4", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(err.toString())
+                "--curves", "4", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(console.err.toString())
                 .isEqualTo(ExitCodes.OK);
         JsonNode row = JsonLines.read(dir.resolve("w/results.jsonl")).getFirst();
         assertThat(row.get("b2_min").asText()).isEqualTo("2000000");
@@ -236,7 +231,7 @@ class NewcomerTest {
         assertThat(Files.readString(dir.resolve("w/journal.jsonl"))).contains("-resume - 11000 2000000-20000000");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "2e7-2e6",
                 "--curves", "4", "--work-dir", dir.resolve("w2").toString(), "--no-submit")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--b2: a B2 range MIN-MAX needs MIN < MAX");
+        assertThat(console.err.toString()).contains("--b2: a B2 range MIN-MAX needs MIN < MAX");
     }
 
     @Test
@@ -244,9 +239,9 @@ class NewcomerTest {
         Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(99, 30, 30).n() + "\n");
         String[] args = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "20", "--work-dir",
                 dir.resolve("w").toString(), "--no-submit"};
-        assertThat(run(args)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(args)).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         int lines = JsonLines.read(dir.resolve("w/results.jsonl")).size();
-        assertThat(run(concat(args, "--restart"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(concat(args, "--restart"))).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(JsonLines.read(dir.resolve("w/results.jsonl"))).hasSize(lines); // run afresh, not "already at t20"
         try (var files = Files.list(dir.resolve("w"))) {
             assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.matches("results\\.\\d{8}-\\d{6}\\.jsonl"));
@@ -265,7 +260,7 @@ class NewcomerTest {
                 """.formatted(n, p, n.divide(p), n));
         Path numbers = Files.writeString(dir.resolve("n.txt"), n + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "2",
-                "--retry-failed", "--work-dir", work.toString(), "--no-submit")).as(err.toString()).isEqualTo(ExitCodes.OK);
+                "--retry-failed", "--work-dir", work.toString(), "--no-submit")).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         JsonNode retried = JsonLines.read(work.resolve("results.jsonl")).getLast();
         assertThat(retried.get("status").asText()).isEqualTo("done");
         assertThat(retried.get("factors")).anySatisfy(f -> assertThat(f.get("factor").asText()).isEqualTo(p.toString()));

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +33,7 @@ class RunCommandTest {
 
     @RegisterExtension
     final EcmChildren ecmChildren = new EcmChildren();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @TempDir
     Path dir;
@@ -62,7 +59,7 @@ class RunCommandTest {
                 String.valueOf(CURVES), "--stage2-workers", "2", "--stage1-workers", "2", "--continue-after-factor",
                 "--work-dir", dir.resolve("w").toString(), "--no-submit");
 
-        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(code).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(planted.size());
         assertThat(foundFactors(rows)).containsAll(expected);
@@ -78,7 +75,7 @@ class RunCommandTest {
             assertThat(row.get("stage1_reused").asBoolean()).isFalse();
             verifyFactorsDivide(row);
         }
-        assertThat(out.toString()).contains("numbers done: 4 of 4 (0 failed)", "CPU stage-1 busy", "CPU stage-2 busy");
+        assertThat(console.out.toString()).contains("numbers done: 4 of 4 (0 failed)", "CPU stage-1 busy", "CPU stage-2 busy");
         assertThat(Files.readString(dir.resolve("w/ecmpipe.log")))
                 .contains("[CPU stage-1 Thread] [1/4] Starting stage 1 for", "passing to CPU thread",
                         "[CPU Thread] [1/4]", "Pipeline Stats: 4/4 complete");
@@ -103,7 +100,7 @@ class RunCommandTest {
                 "--b1", "11000", "--stage2-workers", "2", "--continue-after-factor", "--work-dir", dir.resolve("w").toString(),
                 "--no-submit");
 
-        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(code).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         List<JsonNode> rows = JsonLines.read(dir.resolve("w/results.jsonl"));
         assertThat(rows).hasSize(planted.size());
         assertThat(foundFactors(rows)).containsAll(expected);
@@ -128,7 +125,7 @@ class RunCommandTest {
         String work = dir.resolve("w").toString();
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--work-dir", work))
                 .isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("line 3: not a number: unexpected 'x'", "line 4: not a number: division is not exact",
+        assertThat(console.err.toString()).contains("line 3: not a number: unexpected 'x'", "line 4: not a number: division is not exact",
                 "line 6: must be greater than 1", "3 bad line(s)", "nothing was started");
         assertThat(Files.exists(dir.resolve("w/results.jsonl"))).isFalse();
 
@@ -157,13 +154,13 @@ class RunCommandTest {
 
         Path typo = Files.writeString(dir.resolve("typo.yaml"), "ecm:\n  path: /usr/bin/ecm\n  bb2: 5\n");
         assertThat(run("run", "--config", typo.toString(), "--numbers-file", numbers.toString(), "--no-gpu")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("typo.yaml line 3: unknown key 'ecm.bb2'");
+        assertThat(console.err.toString()).contains("typo.yaml line 3: unknown key 'ecm.bb2'");
 
         assertThat(run("run", "--numbers-file", numbers.toString(), "--b1", "11000", "--work-dir", work)).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("is not a GPU build", "--no-gpu");
+        assertThat(console.err.toString()).contains("is not a GPU build", "--no-gpu");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--b1", "-5", "--no-gpu")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("run", "--numbers-file", dir.resolve("none.txt").toString(), "--no-gpu")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("none.txt does not exist");
+        assertThat(console.err.toString()).contains("none.txt does not exist");
     }
 
     @Test
@@ -180,12 +177,12 @@ class RunCommandTest {
         String[] at12000 = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "12000", "--curves", "4",
                 "--work-dir", work.toString(), "--no-submit"};
         assertThat(run(at12000)).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("holds stage-1 residues at B1=11000", "this run asks for B1=12000", "--restart");
+        assertThat(console.err.toString()).contains("holds stage-1 residues at B1=11000", "this run asks for B1=12000", "--restart");
         assertThat(Files.exists(work.resolve("results.jsonl"))).isFalse();
 
         String[] restart = java.util.stream.Stream.concat(java.util.Arrays.stream(at12000), java.util.stream.Stream.of("--restart"))
                 .toArray(String[]::new);
-        assertThat(run(restart)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run(restart)).as(console.err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(JsonLines.read(work.resolve("results.jsonl"))).singleElement()
                 .satisfies(r -> assertThat(r.get("b1").asLong()).isEqualTo(12000));
         try (var files = Files.list(work)) {
@@ -236,6 +233,6 @@ class RunCommandTest {
     }
 
     private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return console.run(args);
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Stage2CommandTest {
     @RegisterExtension
     final EcmChildren ecmChildren = new EcmChildren();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
 
     @TempDir
     Path dir;
@@ -52,8 +49,8 @@ class Stage2CommandTest {
         int code = run("stage2", "--resume", file.toString(), "--workers", "2", "--b2", "5e7", "--continue-after-factor",
                 "--results", results.toString(), "--work-dir", dir.resolve("work").toString(), "--no-submit");
 
-        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.PARTIAL); // two bad lines were skipped
-        assertThat(out.toString()).contains("2 number(s), 0 failed, 2 residue line(s) skipped");
+        assertThat(code).as(console.err.toString()).isEqualTo(ExitCodes.PARTIAL); // two bad lines were skipped
+        assertThat(console.out.toString()).contains("2 number(s), 0 failed, 2 residue line(s) skipped");
         List<JsonNode> rows = JsonLines.read(results);
         assertThat(rows).hasSize(2);
         JsonNode a = rows.getFirst();
@@ -87,12 +84,12 @@ class Stage2CommandTest {
         Path junk = Files.writeString(dir.resolve("junk.sav"), "nothing here\nN=5\n");
         String work = dir.resolve("w").toString();
         assertThat(run("stage2", "--resume", dir.resolve("missing.sav").toString(), "--work-dir", work)).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("missing.sav does not exist");
+        assertThat(console.err.toString()).contains("missing.sav does not exist");
         assertThat(run("stage2", "--resume", junk.toString(), "--work-dir", work)).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("holds no usable residue line");
+        assertThat(console.err.toString()).contains("holds no usable residue line");
         assertThat(run("stage2", "--resume", junk.toString(), "--workers", "0")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("stage2", "--resume", junk.toString(), "--b2", "12x")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--b2: '12x' is not a number");
+        assertThat(console.err.toString()).contains("--b2: '12x' is not a number");
         assertThat(run("stage2", "--no-such-option")).isEqualTo(ExitCodes.USAGE);
         assertThat(Files.exists(dir.resolve("w/results.jsonl"))).isFalse();
     }
@@ -104,10 +101,10 @@ class Stage2CommandTest {
                 "GMP-ECM 7.0.5") + "\n");
         assertThat(run("stage2", "--resume", sav.toString(), "--ecm", dir.resolve("no-ecm").toString(),
                 "--work-dir", dir.resolve("w").toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("no-ecm", "does not exist");
+        assertThat(console.err.toString()).contains("no-ecm", "does not exist");
     }
 
     private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return console.run(args);
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Results submitted by {@code ecmpipe run} to a real results server on loopback; the outbox and resend. */
 class SubmissionTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Console console = new Console();
     private final ObjectMapper mapper = new ObjectMapper();
     private Database database;
     private ResultsServer server;
@@ -65,8 +62,8 @@ class SubmissionTest {
         String api = startServer();
         int code = run("run", "--numbers-file", numbersFile().toString(), "--no-gpu", "--b1", "11000", "--curves", "16",
                 "--stage2-workers", "2", "--work-dir", dir.resolve("w").toString(), "--api-endpoint", api, "--project", "test");
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("submissions: 2 sent, 0 already on the server, 0 refused, 0 waiting");
+        assertThat(code).as(console.err.toString()).isZero();
+        assertThat(console.out.toString()).contains("submissions: 2 sent, 0 already on the server, 0 refused, 0 waiting");
         JsonNode first = composite(api, numbers().getFirst().n());
         assertThat(first.get("project").asText()).isEqualTo("test");
         assertThat(first.get("attempt_count").asInt()).isEqualTo(1);
@@ -89,22 +86,22 @@ class SubmissionTest {
         database = null;
         int code = run("run", "--numbers-file", numbersFile().toString(), "--no-gpu", "--b1", "11000", "--curves", "8",
                 "--work-dir", dir.resolve("w").toString(), "--api-endpoint", deadApi);
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("2 waiting in the outbox");
+        assertThat(code).as(console.err.toString()).isZero();
+        assertThat(console.out.toString()).contains("2 waiting in the outbox");
         assertThat(outbox()).hasSize(2);
         Path kept = Files.copy(outbox().getFirst(), dir.resolve("copy.json"));
 
         String api = startServer();
         assertThat(run("resend", "--work-dir", dir.resolve("w").toString(), "--api-endpoint", api)).isZero();
-        assertThat(out.toString()).contains("2 sent, 0 already on the server, 0 refused, 0 still waiting");
+        assertThat(console.out.toString()).contains("2 sent, 0 already on the server, 0 refused, 0 still waiting");
         assertThat(outbox()).isEmpty();
         assertThat(run("resend", "--work-dir", dir.resolve("w").toString(), "--api-endpoint", api)).isZero();
-        assertThat(out.toString()).contains("nothing to send");
+        assertThat(console.out.toString()).contains("nothing to send");
 
         // a crash between the server storing a result and the outbox entry's removal: the resend counts once
         Files.copy(kept, dir.resolve("w/outbox").resolve(kept.getFileName()));
         assertThat(run("resend", "--work-dir", dir.resolve("w").toString(), "--api-endpoint", api)).isZero();
-        assertThat(out.toString()).contains("0 sent, 1 already on the server");
+        assertThat(console.out.toString()).contains("0 sent, 1 already on the server");
         for (PlantedNumbers.Planted p : numbers()) {
             assertThat(composite(api, p.n()).get("attempt_count").asInt()).isEqualTo(1);
         }
@@ -142,6 +139,6 @@ class SubmissionTest {
     }
 
     private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return console.run(args);
     }
 }

@@ -271,17 +271,6 @@ final class EcmProbability {
     }
 
     static int eulerPhi(int n) {
-        int phi = 1;
-        for (int p = 2; p * p <= n; p += (p == 2 ? 1 : 2)) {
-            if (n % p == 0) {
-                phi *= p - 1;
-                n /= p;
-                while (n % p == 0) {
-                    phi *= p;
-                    n /= p;
-                }
-            }
-        }
-        return n == 1 ? phi : phi * (n - 1);
+        return (int) Stage2Plan.eulerPhi(n);
     }
 }

@@ -146,7 +146,8 @@ record Stage2Plan(BigInteger printedB2, BigInteger effectiveB2, long dF, long k,
         return Math.scalb(n.shiftRight(excess).doubleValue(), excess);
     }
 
-    private static long eulerPhi(long n) {
+    /** Euler's phi (ecm's {@code eulerphi}); one copy for the planner and the probability model. */
+    static long eulerPhi(long n) {
         long phi = 1;
         for (long p = 2; p * p <= n; p += (p == 2 ? 1 : 2)) {
             if (n % p == 0) {

@@ -138,6 +138,21 @@ class SubmissionTest {
         return mapper.readTree(r.body());
     }
 
+    @Test
+    void aTargetRunCountsWorkTheServerKnowsFromOtherClients() throws Exception {
+        String endpoint = startServer();
+        Path numbers = Files.writeString(dir.resolve("t.txt"), PlantedNumbers.planted(77, 30, 30).n() + "\n");
+        // one machine brings the number to t20 and submits it
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "20", "--work-dir",
+                dir.resolve("box1").toString(), "--api-endpoint", endpoint)).as(console.err.toString()).isEqualTo(ExitCodes.OK);
+        // another, with an empty work dir, asks for t20 too: the server's t-level says it is there already
+        assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "20", "--work-dir",
+                dir.resolve("box2").toString(), "--api-endpoint", endpoint)).as(console.err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(Files.exists(dir.resolve("box2/results.jsonl"))
+                && !Files.readString(dir.resolve("box2/results.jsonl")).isBlank()).isFalse();
+        assertThat(Files.readString(dir.resolve("box2/ecmpipe.log"))).contains("(target t20.00): skipped");
+    }
+
     private int run(String... args) {
         return console.run(args);
     }

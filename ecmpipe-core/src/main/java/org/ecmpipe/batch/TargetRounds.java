@@ -36,10 +36,12 @@ final class TargetRounds {
     private final RunSettings settings;
     private final Clock clock;
     private volatile BatchRun current;
+    private final ServerTLevels server;
 
     TargetRounds(RunSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.server = settings.submission() == null ? null : new ServerTLevels(settings.submission().target().endpoint());
     }
 
     void endChildrenNow() {
@@ -152,6 +154,10 @@ final class TargetRounds {
         List<WorkItem> work = new ArrayList<>();
         lines.stream().filter(r -> r.status() == CompositeResult.Status.DONE).forEach(r -> work.addAll(r.work()));
         double t = TLevel.of(work);
+        if (server != null) {
+            // when submitting, the server also knows other clients' work on the number
+            t = Math.max(t, server.tLevel(c.value()).orElse(0));
+        }
         if (t >= target) {
             if (round == 1) {
                 log.info("{} is at t{} already (target t{}): skipped", c.shortText(), fmt(t), fmt(target));

@@ -39,7 +39,7 @@ class GpuVersionsTest {
     @ValueSource(strings = {"7.0.5", "7.0.6", "master"})
     void everyVersionRecords96CurvesAndTrueSigmasAndSettlesInStage1(String version) throws Exception {
         Path standIn = GpuStandIn.install(dir.resolve("bin"), version);
-        PlantedNumbers.Planted nothingSmall = PlantedNumbers.planted(91, 30, 30); // stage 2 runs, finds nothing
+        PlantedNumbers.Planted nothingSmall = PlantedNumbers.planted(91, 35, 35); // stage 2 runs, finds nothing
         PlantedNumbers.Planted small = PlantedNumbers.planted(92, 6, 35, 40); // p6 found by stage-1 curves; nothing else can be
         BigInteger pq = new BigInteger("1000003").multiply(new BigInteger("1000033")); // found together: composite factor
         BigInteger r = PlantedNumbers.prime(new java.util.Random(93), 30);

@@ -124,7 +124,7 @@ class NewcomerTest {
 
     @Test
     void aTargetTLevelRunsRoundsUntilEveryNumberReachesItAndARerunSaysSo() throws Exception {
-        PlantedNumbers.Planted hard = PlantedNumbers.planted(71, 30, 30); // nothing below t25 to find
+        PlantedNumbers.Planted hard = PlantedNumbers.planted(71, 35, 35); // nothing a t22 run could find
         Path numbers = Files.writeString(dir.resolve("n.txt"), hard.n() + "\n");
         String[] args = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "22", "--stage2-workers",
                 "2", "--work-dir", dir.resolve("w").toString(), "--no-submit"};
@@ -206,7 +206,7 @@ class NewcomerTest {
 
     @Test
     void maxmemReachesEveryStage2Worker() throws Exception {
-        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(97, 30, 30).n() + "\n");
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(97, 35, 35).n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "4",
                 "--maxmem", "64", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(console.err.toString())
                 .isEqualTo(ExitCodes.OK);
@@ -218,7 +218,7 @@ class NewcomerTest {
 
     @Test
     void aB2RangeRunsStage2OverItAndCountsAsStage1OnlyInTheTLevel() throws Exception {
-        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(98, 30, 30).n() + "\n");
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(98, 35, 35).n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--b2", "2e6-2e7",
                 "--curves", "4", "--work-dir", dir.resolve("w").toString(), "--no-submit")).as(console.err.toString())
                 .isEqualTo(ExitCodes.OK);
@@ -236,7 +236,7 @@ class NewcomerTest {
 
     @Test
     void restartInATargetRunSetsTheEarlierWorkAsideBeforeLookingAtIt() throws Exception {
-        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(99, 30, 30).n() + "\n");
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(99, 35, 35).n() + "\n");
         String[] args = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "20", "--work-dir",
                 dir.resolve("w").toString(), "--no-submit"};
         assertThat(run(args)).as(console.err.toString()).isEqualTo(ExitCodes.OK);

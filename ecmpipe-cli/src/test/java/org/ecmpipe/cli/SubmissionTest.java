@@ -141,7 +141,7 @@ class SubmissionTest {
     @Test
     void aTargetRunCountsWorkTheServerKnowsFromOtherClients() throws Exception {
         String endpoint = startServer();
-        Path numbers = Files.writeString(dir.resolve("t.txt"), PlantedNumbers.planted(77, 30, 30).n() + "\n");
+        Path numbers = Files.writeString(dir.resolve("t.txt"), PlantedNumbers.planted(77, 35, 35).n() + "\n"); // nothing t20 work finds
         // one machine brings the number to t20 and submits it
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--target-t", "20", "--work-dir",
                 dir.resolve("box1").toString(), "--api-endpoint", endpoint)).as(console.err.toString()).isEqualTo(ExitCodes.OK);

@@ -73,32 +73,33 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
      */
     public static RunSettings from(Settings s) {
         long b1 = s.number(Catalog.B1, 1, (1L << 53) - 1);
+        boolean b1Given = given(s, Catalog.B1);
+        boolean curvesGiven = given(s, Catalog.CURVES);
+        Double targetT = targetT(s);
+        boolean gpu = s.flag(Catalog.GPU);
         boolean b2Auto = "auto".equalsIgnoreCase(s.text(Catalog.B2) == null ? "" : s.text(Catalog.B2).strip());
         BigInteger[] range = b2Auto ? new BigInteger[] {null, null} : b2Range(s);
         BigInteger b2Min = range[0];
         BigInteger b2 = range[1];
         // with a target and no B1 given, each round's ladder B1 is checked against B2 when the round is planned
-        boolean b1FromLadder = s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
-                && (targetT(s) != null || (!s.flag(Catalog.GPU)
-                && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT));
+        boolean b1FromLadder = !b1Given && (targetT != null || (!gpu && !curvesGiven));
         if (!b1FromLadder && b2Min != null && b2Min.compareTo(BigInteger.valueOf(b1)) < 0) {
             throw s.bad(Catalog.B2, "a B2 range must start at B1=" + b1 + " or above, was " + b2Min);
         }
         if (!b1FromLadder && b2 != null && b2.signum() > 0 && b2.compareTo(BigInteger.valueOf(b1)) <= 0) {
             throw s.bad(Catalog.B2, "B2=" + b2 + " must be greater than B1=" + b1 + " (or 0 for stage 1 only)");
         }
-        boolean gpu = s.flag(Catalog.GPU);
         int stage1Workers = s.count(Catalog.STAGE1_WORKERS, 1);
         if (stage1Workers > 1 && gpu) {
             throw s.bad(Catalog.STAGE1_WORKERS, "needs --no-gpu (a GPU runs its batch in one process)");
         }
         int param = (int) s.number(Catalog.PARAM, 0, 3);
-        if (gpu && param != 3 && s.get(Catalog.PARAM).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT) {
+        if (gpu && param != 3 && given(s, Catalog.PARAM)) {
             throw s.bad(Catalog.PARAM, "the GPU makes param-3 curves only; use --no-gpu for param " + param);
         }
         Integer gpuCurves = s.text(Catalog.GPU_CURVES) == null ? null : s.count(Catalog.GPU_CURVES, 1);
         org.ecmpipe.ecm.Sigma sigma = sigma(s, gpu ? 3 : param);
-        Submission submission = Submission.from(s);
+        boolean sizedTargets = !gpu && sigma == null && targetT == null && !b1Given && !curvesGiven;
         return new RunSettings(s.path(Catalog.ECM_PATH), b1, b2, s.count(Catalog.CURVES, 1), gpu ? 3 : param, gpu,
                 devices(s), gpuCurves, s.text(Catalog.CGBN) == null ? null : s.flag(Catalog.CGBN), stage1Workers,
                 Duration.ofSeconds(s.number(Catalog.STAGE1_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
@@ -106,12 +107,13 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 Duration.ofSeconds(s.number(Catalog.CURVE_TIMEOUT, 1, Long.MAX_VALUE / 1_000_000_000L)),
                 s.flag(Catalog.CONTINUE_AFTER_FACTOR), s.count(Catalog.PROGRESS_INTERVAL, 0),
                 s.path(Catalog.WORK_DIR), s.path(Catalog.RESULTS), s.count(Catalog.QUEUE_DEPTH, 1),
-                s.flag(Catalog.KEEP_RESIDUES), submission, targetT(s),
-                s.get(Catalog.B1).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
-                s.get(Catalog.CURVES).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT,
-                !gpu && sigma == null && targetT(s) == null
-                        && s.get(Catalog.B1).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT
-                        && s.get(Catalog.CURVES).origin() == org.ecmpipe.settings.Setting.Origin.DEFAULT, b2Auto, sigma, maxMemory(s), b2Min);
+                s.flag(Catalog.KEEP_RESIDUES), Submission.from(s), targetT, b1Given, curvesGiven, sizedTargets, b2Auto,
+                sigma, maxMemory(s), b2Min);
+    }
+
+    /** Whether the setting was given (command line or config file), not left to its default. */
+    private static boolean given(Settings s, org.ecmpipe.settings.SettingSpec spec) {
+        return s.get(spec).origin() != org.ecmpipe.settings.Setting.Origin.DEFAULT;
     }
 
     /**

@@ -53,11 +53,16 @@ class BatchRunTest {
     }
 
     private static RunSettings settings(Path workDir) {
+        return settings(workDir, "20000", "2e6", "4");
+    }
+
+    /** A CPU run without submission, one stage-2 worker, as given on the command line. */
+    private static RunSettings settings(Path workDir, String b1, String b2, String curves) {
         Map<String, String> given = new HashMap<>();
         given.put("gpu.enabled", "false");
-        given.put("ecm.b1", "20000");
-        given.put("ecm.b2", "2e6");
-        given.put("ecm.curves", "4");
+        given.put("ecm.b1", b1);
+        given.put("ecm.b2", b2);
+        given.put("ecm.curves", curves);
         given.put("stage2.workers", "1");
         given.put("api.submit", "false");
         given.put("run.work_dir", workDir.toString());
@@ -137,14 +142,7 @@ class BatchRunTest {
         BigInteger n = PlantedNumbers.planted(720, 35, 35).n();
         List<Composite> one = List.of(new Composite(1, n.toString(), n));
         Path work = dir.resolve("w");
-        Map<String, String> given = new HashMap<>();
-        given.put("gpu.enabled", "false");
-        given.put("ecm.b1", "300000");
-        given.put("ecm.b2", "0");
-        given.put("ecm.curves", "40");
-        given.put("api.submit", "false");
-        given.put("run.work_dir", work.toString());
-        RunSettings settings = RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty()));
+        RunSettings settings = settings(work, "300000", "0", "40");
         java.util.concurrent.atomic.AtomicReference<BatchOutcome> first = new java.util.concurrent.atomic.AtomicReference<>();
         Thread runner = Thread.ofPlatform().start(() -> {
             try {

@@ -93,8 +93,10 @@ class GpuStage1EngineTest {
         EcmBinary ecm = standIn(version);
         BigInteger p = BigInteger.valueOf(100003);
         BigInteger q = BigInteger.valueOf(100019);
-        // r has 30 digits: with a 20-digit r one batch in a few also found r, and ecm then ends with "Found input number N"
-        BigInteger r = new BigInteger("100000000000000000000000000319");
+        // r has 45 digits. A curve that also finds r makes ecm end with "Found input number N" (exit code 8): with a
+        // 20-digit r one batch in a few did, and with a 30-digit r one CI run in about a hundred (32 random sigmas at
+        // B1=200000); at 45 digits the chance per curve is below 1e-7.
+        BigInteger r = new BigInteger("100000000000000000000000000000000000000000031");
         BigInteger n = p.multiply(q).multiply(r);
         GpuStage1Engine engine = new GpuStage1Engine(ecm, ecmChildren.children(), null, 32, version.equals("7.0.5"));
         Stage1Result result = engine.run(new Stage1Request(n, 200000, 96, dir.resolve("m2.sav"), Duration.ofMinutes(3)), l -> { });

@@ -16,7 +16,7 @@
 #      acknowledged submission stored exactly once, as acknowledged), nothing credited twice; prints p50/p95/p99
 #      lease latency, throughput and errors. Exit status non-zero on any violation.
 #
-# Usage: bench/fleet.sh   (env: FLEET_WORKERS=200 FLEET_SECONDS=60 FLEET_COMPOSITES=20 FLEET_LEASE_SECONDS=6
+# Usage: bench/fleet.sh   (env: FLEET_WORKERS=200 FLEET_SECONDS=60 FLEET_COMPOSITES=20 FLEET_LEASE_SECONDS=15
 #                               FLEET_KILL_AT=FLEET_SECONDS/3 FLEET_DOWN=5 FLEET_PG_PORT=5432 FLEET_SEED=1)
 # Needs a local PostgreSQL cluster this user can administer: as root through `su postgres -c psql`, otherwise
 # `psql` as the current user (a superuser role); set FLEET_PSQL to override. Traffic: 127.0.0.1 only.
@@ -26,7 +26,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 WORKERS="${FLEET_WORKERS:-200}"
 SECONDS_="${FLEET_SECONDS:-60}"
 COMPOSITES="${FLEET_COMPOSITES:-20}"
-LEASE="${FLEET_LEASE_SECONDS:-6}"
+LEASE="${FLEET_LEASE_SECONDS:-15}"
 KILL_AT="${FLEET_KILL_AT:-$((SECONDS_ / 3))}"
 DOWN="${FLEET_DOWN:-5}"
 PG_PORT="${FLEET_PG_PORT:-5432}"

@@ -207,6 +207,21 @@ class ResidueExchangeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aFileCutShortInsideXIsRefusedAndCreditsNothing(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings(), clock);
+        ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^71-1)/9\"],\"target_t_level\":30}", ADMIN_KEY));
+        String text = new String(ecmSave("d.save", 3), StandardCharsets.US_ASCII);
+        // the last line ends inside X: its CHECKSUM (written after X) is gone, every field left parses
+        byte[] cut = text.substring(0, text.lastIndexOf("X=0x") + 12).getBytes(StandardCharsets.US_ASCII);
+        String detail = s.assertError(upload(cut, "gpu-box", ""), 422, "file").get("detail").asText();
+        assertThat(detail).contains("line 3").contains("CHECKSUM");
+        assertThat(tLevel()).isZero();
+        assertThat(s.json("/api/v1/composites/" + R71).get("attempt_count").asInt()).isZero();
+        assertThat(ok(as("GET", "/api/v1/residues/work", "cpu-box", null)).get("residue_id").isNull()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void aResidueDamagedInTheDatabaseIsNotServed(TestDatabases.Kind kind) throws Exception {
         s = new ServerHarness(kind, dir, ServerHarness.settings(), clock);
         ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^71-1)/9\"]}", ADMIN_KEY));

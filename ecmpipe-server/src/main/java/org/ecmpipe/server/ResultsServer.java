@@ -402,7 +402,7 @@ public final class ResultsServer implements AutoCloseable {
      */
     private void uploadFile(Context ctx) {
         requireAdmin(ctx);
-        var file = ctx.uploadedFile("file");
+        var file = uploadedFile(ctx);
         if (file == null) {
             throw ApiError.invalid("file", "a multipart form field 'file' is required");
         }

@@ -56,9 +56,10 @@ export FLEET_DB_PASSWORD="fleet-$$-$RANDOM"
 export ADMIN_API_KEY="fleet-admin-$$-$RANDOM"
 S1=""
 S2=""
-cleanup() {
-  for p in $S1 $S2; do kill -9 "$p" 2>/dev/null || true; done
-  for p in $S1 $S2; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+GEN=""
+cleanup() { # on any exit (also Ctrl-C): the generator and the servers this script started, then the database
+  for p in $GEN $S1 $S2; do kill -9 "$p" 2>/dev/null || true; done
+  for p in $GEN $S1 $S2; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
   psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT

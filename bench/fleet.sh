@@ -113,6 +113,7 @@ echo "fleet: $(date +%T) server 1 restarted (pid $S1)"
 set +e
 wait "$GEN"
 STATUS=$?
+GEN="" # reaped: its pid may be reused
 set -e
 sleep 0.5 # tail prints the rest
 if grep -q '^fleet: correctness: zero' "$OUT/fleet.out" && [ "$STATUS" = 0 ]; then

@@ -67,7 +67,10 @@ final class ResidueExchange {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 
-    /** Checks a file without the database: UTF-8, every line a valid ECM residue, one N, one B1, one param. */
+    /**
+     * Checks a file without the database: UTF-8, every line a valid ECM residue with GMP-ECM's CHECKSUM (verified by
+     * the parser), one N, one B1, one param.
+     */
     static Parsed parse(byte[] content) {
         String text;
         try {
@@ -86,6 +89,12 @@ final class ResidueExchange {
                 Residue r = good.residue();
                 if (!"ECM".equals(r.fields().get("METHOD")) || r.sigma() == null) {
                     throw ApiError.invalid("file", "line " + (i + 1) + ": not an ECM residue with a SIGMA");
+                }
+                if (!r.fields().containsKey("CHECKSUM")) {
+                    // GMP-ECM writes CHECKSUM after X: a line cut short in transit inside N or X has lost it, and
+                    // without it the cut is a valid-looking residue with a wrong X
+                    throw ApiError.invalid("file", "line " + (i + 1) + ": no CHECKSUM field (GMP-ECM writes one after X;"
+                            + " a line without it cannot be verified and may have been cut short)");
                 }
                 if (!residues.isEmpty()) {
                     Residue first = residues.getFirst();

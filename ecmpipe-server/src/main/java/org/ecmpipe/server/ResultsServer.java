@@ -402,7 +402,7 @@ public final class ResultsServer implements AutoCloseable {
      */
     private void uploadFile(Context ctx) {
         requireAdmin(ctx);
-        var file = ctx.uploadedFile("file");
+        var file = uploadedFile(ctx);
         if (file == null) {
             throw ApiError.invalid("file", "a multipart form field 'file' is required");
         }
@@ -635,7 +635,7 @@ public final class ResultsServer implements AutoCloseable {
      */
     private void residueUpload(Context ctx) {
         String client = headerClient(ctx);
-        var file = ctx.uploadedFile("file");
+        var file = uploadedFile(ctx);
         if (file == null) {
             throw ApiError.invalid("file", "a multipart form field 'file' is required");
         }
@@ -682,6 +682,22 @@ public final class ResultsServer implements AutoCloseable {
                 .put("stage1_attempt_id", u.stage1AttemptId()).put("checksum", u.checksum())
                 .put("message", u.curves() + " residues stored" + (u.stage1Created() ? "; their stage 1 is credited at B2=0 as attempt "
                         + u.stage1AttemptId() : "")));
+    }
+
+    /**
+     * The multipart field {@code file}; a form Jetty cannot read (cut short in transit: "Incomplete Multipart", or the
+     * client gone mid-body) is the client's fault, a 400, not a 500.
+     */
+    private static io.javalin.http.UploadedFile uploadedFile(Context ctx) {
+        try {
+            return ctx.uploadedFile("file");
+        } catch (Exception e) { // Javalin (Kotlin) rethrows Jetty's undeclared IOException
+            if (e instanceof IOException || e.getCause() instanceof IOException) {
+                throw new ApiError(400, "file", "the multipart form cannot be read (cut short in transit?): "
+                        + LogText.safe(String.valueOf(e.getMessage())) + "; nothing was stored");
+            }
+            throw e;
+        }
     }
 
     /** ecm-wrapper's {@code GET /api/v1/residues/work} (claims one). */

@@ -80,4 +80,18 @@ class AdminQueueTest extends OnEveryDatabase {
         s.assertError(multipart("number\n12x\n"), 422, "file line 2");
         s.assertError(multipart("1\n", "source_type", "xml"), 422, "source_type");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aMultipartUploadCutShortIsA400AndAddsNothing(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings());
+        String boundary = "ecmpipe-test-boundary";
+        String cut = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"n.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + N + "\n"; // the closing boundary never came
+        s.assertError(s.http.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/admin/composites/upload"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("X-Admin-Key", ADMIN_KEY).POST(HttpRequest.BodyPublishers.ofString(cut)).build(),
+                HttpResponse.BodyHandlers.ofString()), 400, "file");
+        assertThat(s.raw("GET", "/api/v1/composites/" + N, null, null).statusCode()).isEqualTo(404);
+    }
 }

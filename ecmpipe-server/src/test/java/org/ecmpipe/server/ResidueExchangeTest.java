@@ -68,7 +68,13 @@ class ResidueExchangeTest {
     }
 
     private HttpResponse<String> upload(byte[] content, String client, String query) throws Exception {
-        String boundary = "residue-boundary";
+        return uploadBody(multipart(content), client, query);
+    }
+
+    private static final String BOUNDARY = "residue-boundary";
+
+    private static byte[] multipart(byte[] content) {
+        String boundary = BOUNDARY;
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.save\"\r\n"
                 + "Content-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -76,8 +82,12 @@ class ResidueExchangeTest {
         System.arraycopy(head, 0, body, 0, head.length);
         System.arraycopy(content, 0, body, head.length, content.length);
         System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        return body;
+    }
+
+    private HttpResponse<String> uploadBody(byte[] body, String client, String query) throws Exception {
         return s.http.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/residues/upload" + query)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("X-Client-ID", client)
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY).header("X-Client-ID", client)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -203,6 +213,36 @@ class ResidueExchangeTest {
         assertThat(done.get("new_t_level").asDouble()).isCloseTo(t, within(1e-9));
         assertThat(tLevel()).isCloseTo(t, within(1e-9));
         s.assertError(as("GET", "/api/v1/residues/99999/download", "cpu-box", null), 404, "residue_id");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aFileCutShortInsideXIsRefusedAndCreditsNothing(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings(), clock);
+        ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^71-1)/9\"],\"target_t_level\":30}", ADMIN_KEY));
+        String text = new String(ecmSave("d.save", 3), StandardCharsets.US_ASCII);
+        // the last line ends inside X: its CHECKSUM (written after X) is gone, every field left parses
+        byte[] cut = text.substring(0, text.lastIndexOf("X=0x") + 12).getBytes(StandardCharsets.US_ASCII);
+        String detail = s.assertError(upload(cut, "gpu-box", ""), 422, "file").get("detail").asText();
+        assertThat(detail).contains("line 3").contains("CHECKSUM");
+        assertThat(tLevel()).isZero();
+        assertThat(s.json("/api/v1/composites/" + R71).get("attempt_count").asInt()).isZero();
+        assertThat(ok(as("GET", "/api/v1/residues/work", "cpu-box", null)).get("residue_id").isNull()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aMultipartBodyCutShortIsA400NotA500(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings(), clock);
+        ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^71-1)/9\"],\"target_t_level\":30}", ADMIN_KEY));
+        byte[] file = ecmSave("e.save", 2);
+        byte[] body = multipart(file);
+        String sha = ResidueExchange.sha256(file);
+        // the closing boundary lost, then the body cut in half: the form cannot be read
+        s.assertError(uploadBody(java.util.Arrays.copyOf(body, body.length - BOUNDARY.length() - 8), "gpu-box", ""), 400, "file");
+        s.assertError(uploadBody(java.util.Arrays.copyOf(body, body.length / 2), "gpu-box", "?checksum=" + sha), 400, "file");
+        assertThat(tLevel()).isZero();
+        assertThat(ok(as("GET", "/api/v1/residues/work", "cpu-box", null)).get("residue_id").isNull()).isTrue();
     }
 
     @ParameterizedTest(name = "{0}")

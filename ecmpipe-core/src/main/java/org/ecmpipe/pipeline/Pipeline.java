@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GPU stage-1 / CPU stage-2 pipeline. Each stage-1 producer (one per GPU, or the CPU) takes the next number,
+ * The GPU stage-1 / CPU stage-2 pipeline (with {@link PipelineOptions#sharedCores()} set, the work-conserving CPU
+ * mode of {@link SharedCores} instead). Each stage-1 producer (one per GPU, or the CPU) takes the next number,
  * runs its stage 1 and hands the residues over a bounded queue to the stage-2 thread, which runs them on the
  * worker pool while the producers go on with the next numbers. The queue's bound keeps the GPU from running
  * far ahead of stage 2 (and residue files from piling up).
@@ -87,11 +88,17 @@ public final class Pipeline {
      * @throws IOException the first checkpoint or result that could not be written (the run stopped there)
      */
     public PipelineReport run(List<PlannedNumber> work) throws IOException {
+        if (options.sharedCores() > 0) {
+            NumberResults numberResults = new NumberResults(options, producers.getFirst().param(), ecmVersion, clock,
+                    autoB2, work.size());
+            return new SharedCores(producers.getFirst(), executor, options, checkpoints, sink, residueFiles, listener,
+                    ecmOutput, numberResults, work).run();
+        }
         return new Execution(work).execute();
     }
 
     /** An ecm that died of a signal (exit status 128 + n): something outside killed it, so another try may work. */
-    private static boolean killedBySignal(Stage1Result result) {
+    static boolean killedBySignal(Stage1Result result) {
         // ecmpipe's own kill at the stage-1 timeout is a SIGKILL too: that one is a hang, not worth another try
         return result.failed() && result.exitCode() > 128 && !result.error().contains("past its timeout");
     }

@@ -1,16 +1,15 @@
 package org.ecmpipe.stage1;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.ecmpipe.composite.Primality;
 import org.ecmpipe.durable.AppendLog;
+import org.ecmpipe.durable.AtomicFile;
 import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.FoundFactor;
 
@@ -24,8 +23,8 @@ public final class Stage1Chunks {
     }
 
     /**
-     * Appends each chunk's file to {@code into} (created if missing: it may hold curves an interrupted run saved),
-     * deleting the chunk files, and adds up what the chunks did. A line a chunk was writing when it was ended is
+     * Appends each chunk's file to {@code into} (created if missing: it may hold curves an interrupted run saved) in
+     * one atomic replace of {@code into}, then deletes the chunk files, and adds up what the chunks did. A line a chunk was writing when it was ended is
      * dropped (ecm writes each curve's line when the curve ends, so whole lines are whole curves).
      *
      * @param alreadySaved curves already in {@code into}
@@ -42,7 +41,13 @@ public final class Stage1Chunks {
         int residues = alreadySaved;
         boolean inputNumberFound = false;
         List<String> warnings = new ArrayList<>();
-        try (OutputStream out = Files.newOutputStream(into, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        List<Path> joined = new ArrayList<>();
+        try {
+            if (Files.exists(into)) {
+                AppendLog.dropTornTail(into);
+                content.write(Files.readAllBytes(into));
+            }
             for (int i = 0; i < results.size(); i++) {
                 Stage1Result r = results.get(i);
                 curves += r.curves();
@@ -58,13 +63,22 @@ public final class Stage1Chunks {
                 Path part = chunkFiles.get(i);
                 if (Files.exists(part)) {
                     AppendLog.dropTornTail(part);
-                    Files.copy(part, out);
-                    Files.delete(part);
+                    content.write(Files.readAllBytes(part));
+                    joined.add(part);
                 }
             }
-            out.flush();
+            // all or nothing: a failed write (a full disk) leaves the number's file and every chunk file as they were,
+            // so a second try cannot count a chunk's curves twice
+            AtomicFile.write(into, content.toByteArray());
         } catch (IOException e) {
             throw new EcmException("cannot join stage-1 residue files into " + into + ": " + e.getMessage(), e);
+        }
+        for (Path part : joined) {
+            try {
+                Files.delete(part);
+            } catch (IOException e) {
+                warnings.add("cannot remove the joined stage-1 chunk file " + part + ": " + e.getMessage());
+            }
         }
         // each chunk divided its own factors out; the chunks' factors may overlap or nest, so the joined cofactor
         // divides out only the factors that still divide it

@@ -83,7 +83,7 @@ public final class Stage1Chunks {
         // each chunk divided its own factors out; the chunks' factors may overlap or nest, so the joined cofactor
         // divides out only the factors that still divide it
         BigInteger cofactor = Stage1Result.cofactorOf(composite, factors);
-        String version = results.isEmpty() ? null : results.getFirst().ecmVersion();
+        String version = results.stream().map(Stage1Result::ecmVersion).filter(v -> v != null).findFirst().orElse(null);
         return new Stage1Result(composite, b1, curves, into, factors, elapsed, exitCode, version, error, null, residues,
                 cofactor, Primality.isPrime(cofactor), inputNumberFound, warnings);
     }

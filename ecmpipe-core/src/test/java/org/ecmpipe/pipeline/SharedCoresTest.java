@@ -142,6 +142,43 @@ class SharedCoresTest {
     }
 
     @Test
+    void aFactorFoundInStage2EndsTheNumbersOtherWorkersAndItsCurvesAreCountedOnce() throws Exception {
+        EcmBinary ecm = ecmChildren.realEcm();
+        // p12 is found by many curves at these bounds, in stage 1 or in stage 2; p25 * p30 keep the cofactor composite
+        PlantedNumbers.Planted planted = PlantedNumbers.planted(77, 12, 25, 30);
+        List<String> stage2Ends = new CopyOnWriteArrayList<>();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public org.ecmpipe.stage2.Stage2Listener stage2Listener(PlannedNumber number) {
+                return new org.ecmpipe.stage2.Stage2Listener() {
+                    @Override
+                    public void ecmOutput(int worker, String line) {
+                        if (line.startsWith("Step 2 took")) {
+                            stage2Ends.add(line);
+                        }
+                    }
+                };
+            }
+        };
+        List<CompositeResult> written = new CopyOnWriteArrayList<>();
+        // a large B2 makes each stage-2 curve take a while, so the other worker is mid-curve when the factor comes
+        PipelineOptions options = new PipelineOptions(11000, BigInteger.valueOf(300_000_000L), 24, 1, false, 0, 1,
+                false, Duration.ofMinutes(2), Duration.ofMinutes(2)).sharingCores(2);
+        pipeline(ecm, options, written::add, listener).run(plan(List.of(new Composite(1, "n", planted.n())), 11000,
+                ecm.version()));
+
+        CompositeResult r = written.getFirst();
+        assertThat(r.status()).isEqualTo(CompositeResult.Status.DONE);
+        assertThat(r.factors()).extracting(f -> f.factor()).contains(planted.smallest());
+        assertThat(r.curves()).as("a stage-1 factor leaves a composite cofactor: every stage-1 curve runs").isEqualTo(24);
+        assertThat(r.stage2Curves()).as("curves whose Step 2 was seen, each once").isEqualTo(stage2Ends.size());
+        boolean foundInStage2 = r.factors().stream().anyMatch(f -> f.factor().equals(planted.smallest()) && f.stage() == 2);
+        if (foundInStage2) {
+            assertThat(r.stage2Curves()).as("the factor ended the number's other stage-2 workers").isLessThan(24);
+        }
+    }
+
+    @Test
     void aChunkThatSettlesTheNumberEndsItsOtherChunksAndTheBatchGoesOn() throws Exception {
         EcmBinary ecm = ecmChildren.realEcm();
         // p10 is found by most curves at B1=11000 (one of 64 all but surely), and leaves the prime p40: settled in

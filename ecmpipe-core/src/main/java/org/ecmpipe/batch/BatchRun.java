@@ -153,9 +153,8 @@ public final class BatchRun {
                     settings.b1(), settings.b2Auto() ? "auto (stage 2 as long as stage 1)"
                             : settings.b2() == null ? "default" : settings.b2Min() != null
                             ? settings.b2Min() + "-" + settings.b2() : settings.b2(),
-                    settings.sharedCores() > 0 ? settings.sharedCores() + " CPU cores shared by stage 1 and stage 2"
-                            + " (--fixed-split: " + settings.stage1Workers() + " for stage 1, " + settings.stage2Workers()
-                            + " for stage 2)"
+                    settings.sharedCores() > 0 ? settings.sharedCores() + " CPU cores (" + settings.stage1Workers()
+                            + " stage-1 + " + settings.stage2Workers() + " stage-2 worker(s)) shared by both stages"
                             : "stage 1 on " + producers.stream().map(Stage1Engine::name).toList() + ", "
                             + settings.stage2Workers() + " stage-2 worker(s)");
             workDir.runStarted(settings.b1(), settings.param(), settings.curves(), source.name());

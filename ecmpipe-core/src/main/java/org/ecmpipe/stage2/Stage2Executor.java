@@ -64,7 +64,11 @@ public final class Stage2Executor {
      * also run stage 1. {@code request.workers()} is the most workers that will join at once.
      */
     public Session open(Stage2Request request, Stage2Listener listener) {
-        return new Session(new Run(request, listener));
+        Run run = new Run(request, listener);
+        if (!run.streaming) {
+            log.warn("stdbuf not found: stage 2 starts one ecm process per curve");
+        }
+        return new Session(run);
     }
 
     /**
@@ -95,31 +99,25 @@ public final class Stage2Executor {
             synchronized (this) {
                 inside++;
             }
+            boolean last = false;
             try {
                 run.work(run.newWorker());
             } finally {
                 synchronized (this) {
                     inside--;
                     notifyAll();
+                    if (inside == 0 && !open() && !claimed) {
+                        claimed = true;
+                        last = true;
+                    }
                 }
             }
-            synchronized (this) {
-                if (inside == 0 && !open() && !claimed) {
-                    claimed = true;
-                    return true;
-                }
-                return false;
-            }
+            return last;
         }
 
         /** Stops handing out lines and ends every worker's ecm now (a stop of the whole run). */
         public void stop() {
             run.stop("stopped");
-        }
-
-        /** Whether the session ended because a new factor was found (or another reason to stop). */
-        public boolean stopped() {
-            return run.stopping.get();
         }
 
         /**

@@ -176,6 +176,20 @@ class BatchRunTest {
     }
 
     @Test
+    void withoutAGpuStage1AndStage2WorkersAreCoresBothStagesShareUnlessFixedSplit() {
+        Map<String, String> given = new HashMap<>(Map.of("gpu.enabled", "false", "ecm.b1", "11000", "ecm.curves", "8",
+                "stage1.workers", "2", "stage2.workers", "3"));
+        assertThat(RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty())).sharedCores()).isEqualTo(5);
+        given.put("stage1.fixed_split", "true");
+        assertThat(RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty())).sharedCores()).isZero();
+        Map<String, String> gpu = Map.of("ecm.b1", "11000", "stage1.fixed_split", "true");
+        assertThatThrownBy(() -> RunSettings.from(Settings.resolve(Catalog.RUN, gpu, ConfigFile.empty())))
+                .hasMessageContaining("--fixed-split: needs --no-gpu");
+        assertThat(RunSettings.from(Settings.resolve(Catalog.RUN, Map.of("ecm.b1", "11000"), ConfigFile.empty()))
+                .sharedCores()).as("a GPU runs stage 1 on its own").isZero();
+    }
+
+    @Test
     void aStopMidBatchWithSharedCoresLosesNoCurveAndRunsNoneTwice() throws Exception {
         List<Composite> numbers = numbers().subList(0, 4);
         Path work = dir.resolve("shared");

@@ -34,7 +34,8 @@ final class RunOptions {
     boolean cgbn;
     @Option(names = "--gpu", description = "Stage 1 on the GPU (the default; overrides gpu.enabled: false in a config file).")
     boolean gpu;
-    @Option(names = "--no-gpu", description = "Stage 1 on the CPU instead of the GPU.")
+    @Option(names = "--no-gpu", description = "Stage 1 on the CPU instead of the GPU; both stages then share"
+            + " --stage1-workers + --stage2-workers cores, an idle core taking whatever work there is (see --fixed-split).")
     boolean noGpu;
     @Option(names = "--stage1-workers", paramLabel = "N",
             description = "With --no-gpu: cores for stage 1; with --stage2-workers they make the cores both stages share"

@@ -125,7 +125,7 @@ final class SharedCores {
         }
     }
 
-    private enum Kind { CHUNK, STAGE2, REUSED }
+    private enum Kind { CHUNK, STAGE2, REUSED, JOIN }
 
     private record Job(Kind kind, Underway number, int chunk) {
     }
@@ -178,6 +178,7 @@ final class SharedCores {
                 switch (job.kind()) {
                     case CHUNK -> runChunk(name, job.number(), job.chunk());
                     case STAGE2 -> joinStage2(name, job.number());
+                    case JOIN -> joinStage1(job.number());
                     case REUSED -> {
                         PlannedNumber n = job.number().number;
                         listener.stage1Reused(engine.name(), n);
@@ -224,7 +225,7 @@ final class SharedCores {
             if (next < work.size() && open.size() < options.queueDepth() + 2) {
                 Underway n = admit(work.get(next++));
                 if (n.state == State.JOINING) {
-                    return new Job(Kind.REUSED, n, -1);
+                    return new Job(n.number.reusedStage1() != null ? Kind.REUSED : Kind.JOIN, n, -1);
                 }
                 continue;
             }
@@ -246,7 +247,7 @@ final class SharedCores {
         PlannedNumber.PartialStage1 partial = planned.partialStage1();
         int curves = engine.curvesFor(options.stage1Curves());
         n.into = partial != null ? partial.residueFile() : residueFiles.next(planned);
-        n.saved = partial != null ? Math.min(partial.curves(), curves - 1) : 0;
+        n.saved = partial != null ? Math.min(partial.curves(), curves) : 0;
         int rest = curves - n.saved;
         int chunks = Math.min(rest, 2 * slots);
         n.chunkCurves = new int[chunks];
@@ -256,6 +257,9 @@ final class SharedCores {
         checkpoints.stage1Started(planned);
         listener.stage1Started(engine.name(), planned);
         n.stage1Start = System.nanoTime();
+        if (chunks == 0) {
+            n.state = State.JOINING; // an interrupted run saved every curve: nothing left but to record it
+        }
         return n;
     }
 
@@ -501,9 +505,12 @@ final class SharedCores {
                 } else if (n.number.reusedStage1() == null && !n.stage1Recorded && n.into != null) {
                     boolean complete;
                     synchronized (this) {
-                        complete = n.nextChunk == n.chunkCurves.length && n.chunkErrors.isEmpty() && !n.cancelledAny
-                                && n.chunkResults.size() == n.chunkCurves.length
-                                && n.chunkResults.values().stream().allMatch(r -> r != null && !r.failed());
+                        complete = n.nextChunk == n.chunkCurves.length && n.chunkErrors.isEmpty() && !n.cancelledAny;
+                        for (int c = 0; complete && c < n.chunkCurves.length; c++) {
+                            // every chunk ran all its curves (a chunk a stop ended has saved fewer)
+                            Stage1Result r = n.chunkResults.get(c);
+                            complete = r != null && !r.failed() && r.curves() == n.chunkCurves[c];
+                        }
                     }
                     Stage1Result joined = join(n, Duration.ofNanos(System.nanoTime() - n.stage1Start));
                     if (joined != null && complete && !joined.failed()) {

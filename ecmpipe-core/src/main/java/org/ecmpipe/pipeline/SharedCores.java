@@ -430,8 +430,9 @@ final class SharedCores {
             }
             notifyAll();
         }
-        if (!session.open()) {
-            endStage2(n); // no line left to run (an earlier run completed them all)
+        if (pending.stage2.residues().isEmpty()) {
+            // no line to run (an earlier run completed them all): no worker will ever join to finish it
+            endStage2(n);
         }
     }
 

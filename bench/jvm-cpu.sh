@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ecmpipe's own CPU use (issue 15 item 2): the JVM's user+system time, not its ecm children's.
 #
-# Runs a realistic `ecmpipe run --no-gpu` batch (bench/numbers-c80.txt, stage 1 on one CPU process, one
-# stage-2 worker) and samples /proc/<pid>/stat of the JVM (fields utime and stime: that process only; the
+# Runs a realistic `ecmpipe run --no-gpu --fixed-split` batch (bench/numbers-c80.txt, stage 1 on one CPU process,
+# one stage-2 worker: the set-up the figures in BENCHMARKS.md were measured with, before the work-conserving
+# default) and samples /proc/<pid>/stat of the JVM (fields utime and stime: that process only; the
 # time of waited-for children is in cutime/cstime, which are not read). bin/ecmpipe execs java, so the pid
 # started here is the JVM's from then on (the launcher's own shell time before the exec is included, and
 # is a few milliseconds).
@@ -38,7 +39,7 @@ for round in $(seq "$ROUNDS"); do
   rm -rf "$OUT/work"
   t0=$(now)
   "$ROOT/bin/ecmpipe" run --numbers-file "$ROOT/bench/numbers-c80.txt" --no-gpu --b1 "$B1" --curves "$CURVES" \
-    --stage2-workers 1 --no-submit --work-dir "$OUT/work" "$@" >"$OUT/run.out" 2>"$OUT/run.err" &
+    --stage2-workers 1 --fixed-split --no-submit --work-dir "$OUT/work" "$@" >"$OUT/run.out" 2>"$OUT/run.err" &
   pid=$!
   at2=-1; at10=-1; last=-1; lastT=0
   : >"$OUT/samples-$round.txt"

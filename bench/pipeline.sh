@@ -3,7 +3,7 @@
 #
 # 8 numbers (bench/numbers-c80.txt) whose stage 1 and stage 2 each take about 1 s on one core. ecmpipe runs
 # stage 1 on the CPU (one process, standing in for the GPU) and stage 2 on one CPU worker, so the two stages
-# have one core each. Run sequentially, the batch takes the sum of all stage times (ratio 1.0); pipelined,
+# have one core each (--fixed-split: without it, both stages would share both cores, see python-strategy.sh). Run sequentially, the batch takes the sum of all stage times (ratio 1.0); pipelined,
 # stage 1 of number N+1 runs during stage 2 of number N, so ideally (8 + 1) / 16 = 0.5625. Goal: <= 0.58.
 #
 # Reported, all from the same run: the sum of every number's stage-1 and stage-2 wall time (from the results
@@ -28,7 +28,7 @@ for round in $(seq "$ROUNDS"); do
   rm -rf "$OUT/work"
   t0=$(date +%s.%N)
   "$ROOT/bin/ecmpipe" run --numbers-file "$ROOT/bench/numbers-c80.txt" --no-gpu --b1 "$B1" --b2 "$B2" \
-    --curves "$CURVES" --stage2-workers 1 --queue-depth 1 --no-submit --work-dir "$OUT/work" >"$OUT/run.out" 2>"$OUT/run.err"
+    --curves "$CURVES" --stage2-workers 1 --fixed-split --queue-depth 1 --no-submit --work-dir "$OUT/work" >"$OUT/run.out" 2>"$OUT/run.err"
   t1=$(date +%s.%N)
 
   # sum of stage times, and first start / last finish, from the results file

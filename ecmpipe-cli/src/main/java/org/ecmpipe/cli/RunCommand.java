@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ecmpipe run}: options in, {@link BatchRun} does the work, progress and the summary out. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Factor every number of a numbers file with ECM: stage 1 on the GPU (or CPU with --no-gpu)"
-                + " while CPU workers run stage 2 of the previous number. Options given on the command line override"
+        description = "Factor every number of a numbers file with ECM: stage 1 on the GPU while CPU workers run stage 2"
+                + " of the previous number (with --no-gpu both stages share the CPU's cores, each idle core taking"
+                + " whatever work there is). Options given on the command line override"
                 + " the config file, which overrides the defaults shown.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

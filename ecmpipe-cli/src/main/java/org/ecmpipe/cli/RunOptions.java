@@ -34,11 +34,17 @@ final class RunOptions {
     boolean cgbn;
     @Option(names = "--gpu", description = "Stage 1 on the GPU (the default; overrides gpu.enabled: false in a config file).")
     boolean gpu;
-    @Option(names = "--no-gpu", description = "Stage 1 on the CPU instead of the GPU.")
+    @Option(names = "--no-gpu", description = "Stage 1 on the CPU instead of the GPU; both stages then share"
+            + " --stage1-workers + --stage2-workers cores, an idle core taking whatever work there is (see --fixed-split).")
     boolean noGpu;
     @Option(names = "--stage1-workers", paramLabel = "N",
-            description = "With --no-gpu: CPU processes to split each number's stage-1 curves over. Default: ${DEFAULT-VALUE}.")
+            description = "With --no-gpu: cores for stage 1; with --stage2-workers they make the cores both stages share"
+                    + " (an idle core takes stage-2 curves of an earlier number or stage-1 curves of the next). With"
+                    + " --fixed-split: processes to split each number's stage-1 curves over. Default: ${DEFAULT-VALUE}.")
     String stage1Workers;
+    @Option(names = "--fixed-split", description = "With --no-gpu: stage 1 on --stage1-workers processes and stage 2 on"
+            + " --stage2-workers workers, each on its own cores, as with a GPU (default: all those cores shared by both stages).")
+    boolean fixedSplit;
     @Option(names = "--stage1-timeout", paramLabel = "SECONDS",
             description = "End a stage-1 run that takes longer, as hung. Default: ${DEFAULT-VALUE} (7 days).")
     String stage1Timeout;

@@ -148,12 +148,15 @@ public final class BatchRun {
             List<PlannedNumber> work = plan.ecmWork().stream().map(n -> workDir.resume(n, settings.b1(), stage2B2)).toList();
             long reused = work.stream().filter(n -> n.reusedStage1() != null).count();
             log.info("GMP-ECM {} at {}; {} number(s) to run from {}: {} for ECM ({} with stage 1 done by an earlier run),"
-                            + " {} settled by trial division or primality; B1={}, B2={}, stage 1 on {}, {} stage-2 worker(s)",
+                            + " {} settled by trial division or primality; B1={}, B2={}, {}",
                     ecm.version(), ecm.path(), todo.size(), source.name(), work.size(), reused, plan.settled().size(),
                     settings.b1(), settings.b2Auto() ? "auto (stage 2 as long as stage 1)"
                             : settings.b2() == null ? "default" : settings.b2Min() != null
                             ? settings.b2Min() + "-" + settings.b2() : settings.b2(),
-                    producers.stream().map(Stage1Engine::name).toList(), settings.stage2Workers());
+                    settings.sharedCores() > 0 ? settings.sharedCores() + " CPU cores (" + settings.stage1Workers()
+                            + " stage-1 + " + settings.stage2Workers() + " stage-2 worker(s)) shared by both stages"
+                            : "stage 1 on " + producers.stream().map(Stage1Engine::name).toList() + ", "
+                            + settings.stage2Workers() + " stage-2 worker(s)");
             workDir.runStarted(settings.b1(), settings.param(), settings.curves(), source.name());
 
             Submitter submitter = Submissions.open(workDir, settings.submission());
@@ -243,7 +246,9 @@ public final class BatchRun {
         EcmBinary ecm = caps.ecm();
         List<Stage1Engine> producers = new ArrayList<>();
         if (!settings.gpu()) {
-            producers.add(new CpuStage1Engine(ecm, children, settings.param(), settings.stage1Workers(), settings.sigma()));
+            // sharing the cores, stage 1 runs in chunks of one process each, curve by curve
+            int processes = settings.sharedCores() > 0 ? 1 : settings.stage1Workers();
+            producers.add(new CpuStage1Engine(ecm, children, settings.param(), processes, settings.sigma()));
             return producers;
         }
         for (Integer device : settings.gpuDevices()) {
@@ -259,7 +264,7 @@ public final class BatchRun {
     private PipelineOptions options() {
         return new PipelineOptions(settings.b1(), settings.b2(), settings.curves(), settings.stage2Workers(),
                 settings.continueAfterFactor(), settings.progressInterval(), settings.queueDepth(), settings.keepResidues(),
-                settings.stage1Timeout(), settings.curveTimeout(), settings.b2Auto(), settings.b2Min());
+                settings.stage1Timeout(), settings.curveTimeout(), settings.b2Auto(), settings.b2Min(), settings.sharedCores());
     }
 
     private static List<CompositeResult> inInputOrder(List<Composite> numbers, Map<BigInteger, CompositeResult> before,

@@ -32,6 +32,8 @@ import org.ecmpipe.submit.SubmitSettings;
  * @param b2Min the lower end of a B2 range ({@code --b2 MIN-MAX}: stage 2 over (MIN, MAX] only), or null
  * @param maxMemoryMb ecm's {@code -maxmem} for stage 2 (MB per worker), or null
  * @param b2Auto {@code --b2 auto}: B2 chosen as the batch runs so that stage 2 takes as long as stage 1
+ * @param fixedSplit with stage 1 on the CPU: {@code stage1Workers} processes for stage 1 and {@code stage2Workers}
+ *     workers for stage 2, each on their own cores (as with a GPU), instead of all of them shared ({@link #sharedCores})
  * @param sizedTargets stage 1 on the CPU with none of B1, curves and target set: each number is worked to the
  *     t-level its size calls for ({@link #targetFor}) instead of one curve at the GPU's B1
  */
@@ -41,7 +43,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                           int progressInterval, Path workDir, Path resultsFile, int queueDepth, boolean keepResidues,
                           Submission submission, Double targetT, boolean b1Given, boolean curvesGiven,
                           boolean sizedTargets, boolean b2Auto, org.ecmpipe.ecm.Sigma sigma, Integer maxMemoryMb,
-                          BigInteger b2Min) {
+                          BigInteger b2Min, boolean fixedSplit) {
 
     /** Where and as whom results are submitted. */
     public record Submission(SubmitSettings target, String project) {
@@ -69,6 +71,15 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     }
 
     /**
+     * The work-conserving CPU mode (the default with stage 1 on the CPU): {@code stage1Workers + stage2Workers} cores
+     * shared by both stages, each idle core taking whatever work there is; 0 when each stage has its own (a GPU,
+     * {@code --fixed-split}, or {@code --sigma}'s one curve).
+     */
+    public int sharedCores() {
+        return gpu || fixedSplit || sigma != null ? 0 : stage1Workers + stage2Workers;
+    }
+
+    /**
      * @throws SettingsException naming the option or config line of the first bad value
      */
     public static RunSettings from(Settings s) {
@@ -93,6 +104,9 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
         if (stage1Workers > 1 && gpu) {
             throw s.bad(Catalog.STAGE1_WORKERS, "needs --no-gpu (a GPU runs its batch in one process)");
         }
+        if (gpu && s.flag(Catalog.FIXED_SPLIT)) {
+            throw s.bad(Catalog.FIXED_SPLIT, "needs --no-gpu (with a GPU each stage has its own device anyway)");
+        }
         int param = (int) s.number(Catalog.PARAM, 0, 3);
         if (gpu && param != 3 && given(s, Catalog.PARAM)) {
             throw s.bad(Catalog.PARAM, "the GPU makes param-3 curves only; use --no-gpu for param " + param);
@@ -108,7 +122,7 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
                 s.flag(Catalog.CONTINUE_AFTER_FACTOR), s.count(Catalog.PROGRESS_INTERVAL, 0),
                 s.path(Catalog.WORK_DIR), s.path(Catalog.RESULTS), s.count(Catalog.QUEUE_DEPTH, 1),
                 s.flag(Catalog.KEEP_RESIDUES), Submission.from(s), targetT, b1Given, curvesGiven, sizedTargets, b2Auto,
-                sigma, maxMemory(s), b2Min);
+                sigma, maxMemory(s), b2Min, s.flag(Catalog.FIXED_SPLIT));
     }
 
     /** Whether the setting was given (command line or config file), not left to its default. */
@@ -191,7 +205,8 @@ public record RunSettings(Path ecmPath, long b1, BigInteger b2, int curves, int 
     RunSettings withRound(long roundB1, int roundCurves) {
         return new RunSettings(ecmPath, roundB1, b2, roundCurves, param, gpu, gpuDevices, gpuCurves, cgbn, stage1Workers,
                 stage1Timeout, stage2Workers, curveTimeout, continueAfterFactor, progressInterval, workDir, resultsFile,
-                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma, maxMemoryMb, b2Min);
+                queueDepth, keepResidues, submission, targetT, b1Given, curvesGiven, sizedTargets, b2Auto, sigma, maxMemoryMb, b2Min,
+                fixedSplit);
     }
 
     private static Double targetT(Settings s) {

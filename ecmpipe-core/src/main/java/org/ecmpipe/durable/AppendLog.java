@@ -2,6 +2,7 @@ package org.ecmpipe.durable;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +29,26 @@ public final class AppendLog implements AutoCloseable {
         return path;
     }
 
-    /** Appends {@code line} and a newline, and syncs the file. */
+    /**
+     * Appends {@code line} and a newline, and syncs the file. A write that fails (a full disk) is cut off again, so it
+     * leaves no partial line that a later append, once space is freed, would bury in the middle of the file.
+     */
     public synchronized void append(String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        out.getFD().sync();
+        long before = Files.size(path);
+        try {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            out.getFD().sync();
+        } catch (IOException e) {
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+                if (file.length() > before) {
+                    file.setLength(before);
+                }
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -1,12 +1,10 @@
 package org.ecmpipe.pipeline;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,26 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.ecmpipe.ecm.EcmException;
-import org.ecmpipe.ecm.FoundFactor;
-import org.ecmpipe.residue.Residue;
 import org.ecmpipe.residue.ResidueFile;
 import org.ecmpipe.result.CompositeResult;
-import org.ecmpipe.result.Factor;
-import org.ecmpipe.result.Factorization;
-import org.ecmpipe.result.Reason;
-import org.ecmpipe.result.ResultBuilder;
 import org.ecmpipe.stage1.Stage1Engine;
 import org.ecmpipe.stage1.Stage1Request;
 import org.ecmpipe.stage1.Stage1Result;
 import org.ecmpipe.stage2.Stage2Executor;
-import org.ecmpipe.stage2.Stage2Request;
 import org.ecmpipe.stage2.Stage2Result;
-import org.ecmpipe.stage2.Stage2Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GPU stage-1 / CPU stage-2 pipeline. Each stage-1 producer (one per GPU, or the CPU) takes the next number,
+ * The GPU stage-1 / CPU stage-2 pipeline (with {@link PipelineOptions#sharedCores()} set, the work-conserving CPU
+ * mode of {@link SharedCores} instead). Each stage-1 producer (one per GPU, or the CPU) takes the next number,
  * runs its stage 1 and hands the residues over a bounded queue to the stage-2 thread, which runs them on the
  * worker pool while the producers go on with the next numbers. The queue's bound keeps the GPU from running
  * far ahead of stage 2 (and residue files from piling up).
@@ -97,39 +88,24 @@ public final class Pipeline {
      * @throws IOException the first checkpoint or result that could not be written (the run stopped there)
      */
     public PipelineReport run(List<PlannedNumber> work) throws IOException {
+        if (options.sharedCores() > 0) {
+            NumberResults numberResults = new NumberResults(options, producers.getFirst().param(), ecmVersion, clock,
+                    autoB2, work.size());
+            return new SharedCores(producers.getFirst(), executor, options, checkpoints, sink, residueFiles, listener,
+                    ecmOutput, numberResults, work).run();
+        }
         return new Execution(work).execute();
     }
 
-    /** A number whose stage 1 ended, on its way to stage 2. A null number marks the end of the work. */
-    private record Handoff(PlannedNumber number, Stage1Result stage1, String error, Duration stage1Time, boolean reused,
-                           String device) {
-    }
-
     /** An ecm that died of a signal (exit status 128 + n): something outside killed it, so another try may work. */
-    private static boolean killedBySignal(Stage1Result result) {
+    static boolean killedBySignal(Stage1Result result) {
         // ecmpipe's own kill at the stage-1 timeout is a SIGKILL too: that one is a hang, not worth another try
         return result.failed() && result.exitCode() > 128 && !result.error().contains("past its timeout");
     }
 
-    /** Whether ECM still has work on the number: its cofactor, after what stage 0 and stage 1 found, is composite. */
-    private static boolean needsStage2(Factorization f) {
-        return !f.cofactorIsPrime();
-    }
-
-    private static boolean needsStage2(PlannedNumber number, List<FoundFactor> stage1Factors) {
-        Factorization f = new Factorization(number.composite().value());
-        number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), s.stage(), s.sigma()));
-        stage1Factors.forEach(x -> f.add(x.factor(), x.step(), x.sigma()));
-        return needsStage2(f);
-    }
-
-    /** A number's result, and its stage 2 when one ran. */
-    private record Finished(CompositeResult result, Stage2Result stage2) {
-    }
-
     private final class Execution {
         private final List<PlannedNumber> work;
-        private final BlockingQueue<Handoff> queue = new ArrayBlockingQueue<>(options.queueDepth());
+        private final BlockingQueue<Stage1Handoff> queue = new ArrayBlockingQueue<>(options.queueDepth());
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger producersLeft = new AtomicInteger(producers.size());
         private final AtomicBoolean stopping = new AtomicBoolean();
@@ -138,9 +114,12 @@ public final class Pipeline {
         private final List<CompositeResult> results = new ArrayList<>();
         private final List<Thread> threads = new ArrayList<>();
         private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
+        private final NumberResults numberResults;
 
         Execution(List<PlannedNumber> work) {
             this.work = List.copyOf(work);
+            this.numberResults = new NumberResults(options, producers.getFirst().param(), ecmVersion, clock, autoB2,
+                    work.size());
         }
 
         PipelineReport execute() throws IOException {
@@ -203,7 +182,7 @@ public final class Pipeline {
                     PlannedNumber number = work.get(i);
                     if (number.reusedStage1() != null) {
                         listener.stage1Reused(engine.name(), number);
-                        queue.put(new Handoff(number, number.reusedStage1(), null, number.reusedStage1().elapsed(), true,
+                        queue.put(new Stage1Handoff(number, number.reusedStage1(), null, number.reusedStage1().elapsed(), true,
                                 null));
                         continue;
                     }
@@ -251,7 +230,7 @@ public final class Pipeline {
                     if (result != null) {
                         listener.stage1Finished(engine.name(), number, result);
                     }
-                    queue.put(new Handoff(number, result, error, took, false, engine.device())); // waits while stage 2 is behind
+                    queue.put(new Stage1Handoff(number, result, error, took, false, engine.device())); // waits while stage 2 is behind
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -270,7 +249,7 @@ public final class Pipeline {
          * any failed write, and a later run redoes this stage 1.
          */
         private void checkResiduesSaved(PlannedNumber number, Stage1Result result) throws IOException {
-            if (!options.stage2Enabled() || !needsStage2(number, result.factors())) {
+            if (!options.stage2Enabled() || !NumberResults.needsStage2(number, result.factors())) {
                 return;
             }
             Path file = result.residueFile();
@@ -293,7 +272,7 @@ public final class Pipeline {
                 return; // the consumer is being stopped too; nobody waits for the marker
             }
             try {
-                queue.put(new Handoff(null, null, null, Duration.ZERO, false, null));
+                queue.put(new Stage1Handoff(null, null, null, Duration.ZERO, false, null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopping.set(true);
@@ -303,12 +282,12 @@ public final class Pipeline {
         private void consume() {
             try {
                 while (true) {
-                    Handoff h = queue.take();
+                    Stage1Handoff h = queue.take();
                     if (h.number() == null) {
                         return;
                     }
                     long t0 = System.nanoTime();
-                    Finished finished = finish(h);
+                    NumberResults.Finished finished = finish(h);
                     stage2Nanos.addAndGet(System.nanoTime() - t0);
                     if (Thread.interrupted()) {
                         // stage 2 was cut short: no result, but what it did is kept for the next run
@@ -345,79 +324,19 @@ public final class Pipeline {
             }
         }
 
-        private Finished finish(Handoff h) {
+        private NumberResults.Finished finish(Stage1Handoff h) {
+            NumberResults.Pending pending = numberResults.afterStage1(h, options.stage2Workers());
+            if (pending.finished != null) {
+                return pending.finished;
+            }
             PlannedNumber number = h.number();
-            Instant started = clock.instant().minus(h.stage1Time());
-            Factorization f = new Factorization(number.composite().value());
-            number.smallFactors().forEach(s -> f.add(s.factor().pow(s.exponent()), s.stage(), s.sigma()));
-            Stage1Result s1 = h.stage1();
-            if (s1 != null) {
-                s1.factors().forEach(x -> addVerified(f, x, number));
-            }
-            PlannedNumber.PriorStage2 prior = number.priorStage2();
-            if (prior != null) {
-                prior.factors().forEach(x -> addVerified(f, x, number));
-            }
-            int priorCurves = prior == null ? 0 : prior.completedLines().size();
-            double priorSeconds = prior == null ? 0 : prior.seconds();
-            ResultBuilder result = ResultBuilder.of(number.composite().value(), clock)
-                    .bounds(options.b1(), null)
-                    .param(producers.getFirst().param())
-                    .stage1(s1 == null ? 0 : s1.curves(), h.stage1Time().toNanos() / 1e9, h.reused(), h.device())
-                    .stage2(priorCurves, priorSeconds)
-                    .ecmVersion(ecmVersion)
-                    .input(number.composite().expression())
-                    .ecmInput(number.ecmInput())
-                    .b2Default(options.b2() == null && !options.b2Auto())
-                    .b2Min(options.b2Min())
-                    .startedAt(started);
-            if (h.error() != null) {
-                return new Finished(result.factorization(f).failed(Reason.STAGE1_FAILED, h.error()), null);
-            }
-            if (!needsStage2(f) || !options.stage2Enabled()) {
-                // the cofactor is 1 or prime: stage 2 has nothing to work on (ecm saved no residues for it); a
-                // composite factor found whole stays listed as composite
-                result.bounds(options.b1(), options.stage2Enabled() ? null : BigInteger.ZERO);
-                return new Finished(result.factorization(f).done(), null);
-            }
-            List<Residue> residues;
-            try {
-                residues = Files.exists(s1.residueFile()) ? ResidueFile.read(s1.residueFile()).residues() : List.of();
-            } catch (IOException e) {
-                return new Finished(result.factorization(f).failed(Reason.RESIDUES_UNREADABLE, e.getMessage()), null);
-            }
-            if (residues.isEmpty()) {
-                return new Finished(result.factorization(f).failed(Reason.STAGE1_NO_RESIDUES, "in " + s1.residueFile()), null);
-            }
-            if (prior != null) {
-                residues = residues.stream().filter(r -> !prior.completedLines().contains(r.lineNumber())).toList();
-            }
-            List<BigInteger> known = f.factors().stream().map(Factor::factor).toList();
-            listener.stage2Started(number, residues.size());
-            BigInteger b2 = autoB2 != null ? autoB2.current() : options.b2();
-            Stage2Result s2 = executor.run(new Stage2Request(number.ecmInput(), options.b1(), b2, residues,
-                    options.stage2Workers(), options.continueAfterFactor(), options.progressInterval(),
-                    options.curveTimeout(), known, autoB2 != null ? null : options.b2Min()), listener.stage2Listener(number));
+            listener.stage2Started(number, pending.stage2.residues().size());
+            Stage2Result s2 = executor.run(pending.stage2, listener.stage2Listener(number));
             listener.stage2Finished(number, s2);
-            if (autoB2 != null && !s2.stoppedEarly() && s2.curvesCompleted() == residues.size() && !h.reused()) {
-                autoB2.observe(h.stage1Time().toNanos() / 1e9, s2.elapsed().toNanos() / 1e9, s2.b2());
-            }
-            s2.factors().forEach(x -> addVerified(f, x, number));
-            result.bounds(options.b1(), s2.b2())
-                    .stage2(priorCurves + s2.curvesCompleted(), priorSeconds + s2.elapsed().toNanos() / 1e9)
-                    .factorization(f);
-            Stage2Verdict verdict = Stage2Verdict.of(s2, f);
-            return new Finished(verdict.failed() ? result.failed(Reason.STAGE2_FAILED, verdict.detail()) : result.done(), s2);
+            return pending.afterStage2(s2);
         }
 
-        private void addVerified(Factorization f, FoundFactor found, PlannedNumber number) {
-            if (f.add(found.factor(), found.step(), found.sigma()) == Factorization.Outcome.NOT_A_DIVISOR) {
-                log.warn("[{}/{}] ecm reported {} (sigma {}), which does not divide the number: ignored",
-                        number.position(), work.size(), found.factor(), found.sigma());
-            }
-        }
-
-        private void removeResidues(Handoff h) {
+        private void removeResidues(Stage1Handoff h) {
             if (options.keepResidues() || h.stage1() == null) {
                 return;
             }

@@ -37,6 +37,25 @@ public interface PipelineListener {
     default void stage2Interrupted(PlannedNumber number, Stage2Result partial) {
     }
 
+    /**
+     * Work-conserving CPU mode: {@code slot} started chunk {@code chunk} (1-based) of the number's stage 1, {@code
+     * curves} curves.
+     */
+    default void stage1ChunkStarted(String slot, PlannedNumber number, int chunk, int curves) {
+    }
+
+    /** Work-conserving CPU mode: the chunk ended after {@code curves} curves. */
+    default void stage1ChunkFinished(String slot, PlannedNumber number, int chunk, int curves) {
+    }
+
+    /** Work-conserving CPU mode: {@code slot} joined the number's stage 2 as one more {@code ecm -resume} worker. */
+    default void stage2WorkerJoined(String slot, PlannedNumber number) {
+    }
+
+    /** Work-conserving CPU mode: {@code slot} left the number's stage 2 (no line left for it to take). */
+    default void stage2WorkerLeft(String slot, PlannedNumber number) {
+    }
+
     /** The number's result, already written to every sink. */
     default void numberFinished(PlannedNumber number, CompositeResult result) {
     }

@@ -14,11 +14,17 @@ import java.util.Objects;
  * @param queueDepth numbers whose stage 1 is done and whose stage 2 has not started, at most (the GPU waits
  *     beyond that)
  * @param keepResidues keep residue files after their number's result is written
+ * @param sharedCores stage 1 on the CPU, work-conserving: this many cores shared by both stages ({@link
+ *     SharedCores}); 0: each stage on its own (the producers, and {@code stage2Workers} stage-2 workers)
  */
 public record PipelineOptions(long b1, BigInteger b2, int stage1Curves, int stage2Workers, boolean continueAfterFactor,
                               int progressInterval, int queueDepth, boolean keepResidues,
-                              Duration stage1Timeout, Duration curveTimeout, boolean b2Auto, BigInteger b2Min) {
+                              Duration stage1Timeout, Duration curveTimeout, boolean b2Auto, BigInteger b2Min,
+                              int sharedCores) {
     public PipelineOptions {
+        if (sharedCores < 0) {
+            throw new IllegalArgumentException("shared cores must not be negative");
+        }
         Objects.requireNonNull(stage1Timeout, "stage1Timeout");
         Objects.requireNonNull(curveTimeout, "curveTimeout");
         if (queueDepth < 1) {
@@ -34,7 +40,13 @@ public record PipelineOptions(long b1, BigInteger b2, int stage1Curves, int stag
                            int progressInterval, int queueDepth, boolean keepResidues, Duration stage1Timeout,
                            Duration curveTimeout) {
         this(b1, b2, stage1Curves, stage2Workers, continueAfterFactor, progressInterval, queueDepth, keepResidues,
-                stage1Timeout, curveTimeout, false, null);
+                stage1Timeout, curveTimeout, false, null, 0);
+    }
+
+    /** The same options with {@code cores} cores shared by both stages (0: each stage on its own). */
+    public PipelineOptions sharingCores(int cores) {
+        return new PipelineOptions(b1, b2, stage1Curves, stage2Workers, continueAfterFactor, progressInterval, queueDepth,
+                keepResidues, stage1Timeout, curveTimeout, b2Auto, b2Min, cores);
     }
 
     public boolean stage2Enabled() {

@@ -24,6 +24,7 @@ public final class Catalog {
     public static final SettingSpec CGBN = new SettingSpec("gpu.cgbn", "--cgbn", null,
             "on for a GMP-ECM 7.0.5 built with CGBN (later versions always use it)");
     public static final SettingSpec STAGE1_WORKERS = new SettingSpec("stage1.workers", "--stage1-workers", "1", null);
+    public static final SettingSpec FIXED_SPLIT = new SettingSpec("stage1.fixed_split", "--fixed-split", "false", null);
     public static final SettingSpec STAGE1_TIMEOUT = new SettingSpec("stage1.timeout", "--stage1-timeout", "604800", null);
     public static final SettingSpec STAGE2_WORKERS = new SettingSpec("stage2.workers", "--stage2-workers", "4", null);
     public static final SettingSpec CURVE_TIMEOUT = new SettingSpec("stage2.curve_timeout", "--curve-timeout", "86400", null);
@@ -50,7 +51,7 @@ public final class Catalog {
 
     /** The settings of {@code ecmpipe run}. */
     public static final List<SettingSpec> RUN = Stream.concat(Stream.of(ECM_PATH, B1, B2, CURVES, PARAM, SIGMA, TARGET_T, GPU, GPU_DEVICE,
-            GPU_CURVES, CGBN, STAGE1_WORKERS, STAGE1_TIMEOUT, STAGE2_WORKERS, CURVE_TIMEOUT, MAX_MEMORY, CONTINUE_AFTER_FACTOR,
+            GPU_CURVES, CGBN, STAGE1_WORKERS, FIXED_SPLIT, STAGE1_TIMEOUT, STAGE2_WORKERS, CURVE_TIMEOUT, MAX_MEMORY, CONTINUE_AFTER_FACTOR,
             PROGRESS_INTERVAL, NUMBERS_FILE, WORK_DIR, RESULTS, QUEUE_DEPTH, KEEP_RESIDUES, SKIP_INVALID, MAX_DIGITS),
             SUBMISSION.stream()).toList();
 

@@ -1,11 +1,7 @@
 package org.ecmpipe.stage1;
 
-import java.io.IOException;
-import java.math.BigInteger;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import org.ecmpipe.composite.Primality;
 import org.ecmpipe.ecm.ChildProcesses;
 import org.ecmpipe.ecm.EcmBinary;
 import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.EcmException;
-import org.ecmpipe.ecm.FoundFactor;
 
 /**
  * Stage 1 on CPU cores: {@code ecm -param P -save FILE -c N B1 0}, split over several processes when asked
@@ -123,42 +117,8 @@ public final class CpuStage1Engine implements Stage1Engine {
 
     /** One result from the shares: residue files joined in order, curves and factors added up. */
     private static Stage1Result join(Stage1Request request, List<Stage1Request> shares, List<Stage1Result> results) {
-        int curves = 0;
-        List<FoundFactor> factors = new ArrayList<>();
-        Duration elapsed = Duration.ZERO;
-        String error = null;
-        int exitCode = 0;
-        int residues = 0;
-        boolean inputNumberFound = false;
-        List<String> warnings = new ArrayList<>();
-        try (OutputStream out = Files.newOutputStream(request.residueFile(), StandardOpenOption.CREATE_NEW)) {
-            for (int i = 0; i < results.size(); i++) {
-                Stage1Result r = results.get(i);
-                curves += r.curves();
-                r.factors().stream().filter(f -> factors.stream().noneMatch(o -> o.factor().equals(f.factor())))
-                        .forEach(factors::add);
-                residues += r.residues();
-                inputNumberFound |= r.inputNumberFound();
-                warnings.addAll(r.warnings());
-                elapsed = elapsed.compareTo(r.elapsed()) > 0 ? elapsed : r.elapsed();
-                if (r.failed() && error == null) {
-                    error = r.error();
-                    exitCode = r.exitCode();
-                }
-                Path part = shares.get(i).residueFile();
-                if (Files.exists(part)) {
-                    Files.copy(part, out);
-                    Files.delete(part);
-                }
-            }
-        } catch (IOException e) {
-            throw new EcmException("cannot join stage-1 residue files into " + request.residueFile() + ": " + e.getMessage(), e);
-        }
-        // each share divided its own factors out; the shares' factors may overlap or nest, so the joined cofactor
-        // divides out only the factors that still divide it
-        BigInteger cofactor = Stage1Result.cofactorOf(request.composite(), factors);
-        return new Stage1Result(request.composite(), request.b1(), curves, request.residueFile(), factors, elapsed,
-                exitCode, results.getFirst().ecmVersion(), error, null, residues, cofactor, Primality.isPrime(cofactor),
-                inputNumberFound, warnings);
+        Duration elapsed = results.stream().map(Stage1Result::elapsed).max(Duration::compareTo).orElse(Duration.ZERO);
+        return Stage1Chunks.join(request.composite(), request.b1(), request.residueFile(), 0,
+                shares.stream().map(Stage1Request::residueFile).toList(), results, elapsed);
     }
 }

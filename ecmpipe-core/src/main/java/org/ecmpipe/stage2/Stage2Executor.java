@@ -58,6 +58,93 @@ public final class Stage2Executor {
         return new Run(request, listener).execute();
     }
 
+    /**
+     * Stage 2 of one number that threads of the caller join one at a time ({@link Session#work}), each running one
+     * {@code ecm -resume -} worker while lines are left to take: the work-conserving CPU mode, where the same cores
+     * also run stage 1. {@code request.workers()} is the most workers that will join at once.
+     */
+    public Session open(Stage2Request request, Stage2Listener listener) {
+        Run run = new Run(request, listener);
+        if (!run.streaming) {
+            log.warn("stdbuf not found: stage 2 starts one ecm process per curve");
+        }
+        return new Session(run);
+    }
+
+    /**
+     * A number's stage 2 open to workers. A factor (unless the request continues after factors) or {@link #stop}
+     * ends every worker's ecm at once; {@link #finish} returns the result once every worker has left.
+     */
+    public static final class Session {
+        private final Run run;
+        private int inside;
+        private boolean claimed;
+
+        private Session(Run run) {
+            this.run = run;
+        }
+
+        /** Whether a worker joining now would find a line to take. */
+        public boolean open() {
+            return !run.stopping.get() && run.nextCurve.get() < run.request.residues().size();
+        }
+
+        /**
+         * Runs lines on the calling thread until none is left to take (or the session stops), then ends its ecm.
+         *
+         * @return true for exactly one caller: the one that left last with nothing left to take, which should
+         *     {@link #finish} the session
+         */
+        public boolean work() {
+            synchronized (this) {
+                inside++;
+            }
+            boolean last = false;
+            try {
+                run.work(run.newWorker());
+            } finally {
+                synchronized (this) {
+                    inside--;
+                    notifyAll();
+                    if (inside == 0 && !open() && !claimed) {
+                        claimed = true;
+                        last = true;
+                    }
+                }
+            }
+            return last;
+        }
+
+        /** Stops handing out lines and ends every worker's ecm now (a stop of the whole run). */
+        public void stop() {
+            run.stop("stopped");
+        }
+
+        /**
+         * Waits until every worker has left (a stopped session's workers leave at once), ends any ecm left and
+         * returns what stage 2 did.
+         */
+        public Stage2Result finish() {
+            boolean interrupted = false;
+            synchronized (this) {
+                claimed = true;
+                while (inside > 0) {
+                    try {
+                        wait(Duration.ofSeconds(1).toMillis());
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        run.stop("interrupted");
+                    }
+                }
+            }
+            run.end();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return run.result();
+        }
+    }
+
     /** The shared state of one {@link #run} call. */
     private final class Run implements ResumeWorker.Curves {
         private final Stage2Request request;
@@ -75,6 +162,11 @@ public final class Stage2Executor {
         private final Set<Integer> completedLines = ConcurrentHashMap.newKeySet();
         private final long startNanos = System.nanoTime();
         private final int workers;
+        private final List<String> command;
+        private final boolean streaming;
+        private final AtomicInteger workerIds = new AtomicInteger();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .daemon().name("stage2-timeouts").unstarted(r));
 
         Run(Stage2Request request, Stage2Listener listener) {
             this.request = request;
@@ -82,24 +174,38 @@ public final class Stage2Executor {
             this.factorization = new Factorization(request.composite());
             this.workers = Math.min(request.workers(), request.residues().size());
             request.knownFactors().forEach(f -> factorization.add(f, 0, null));
+            this.command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2Min(), request.b2(), maxMemoryMb);
+            this.streaming = ecm.stdbuf() != null;
+        }
+
+        ResumeWorker newWorker() {
+            return new ResumeWorker(workerIds.incrementAndGet(), command, streaming, children, timer, listener::ecmOutput);
+        }
+
+        /** Ends every ecm still running and the curve watchdogs' timer. */
+        void end() {
+            processes.forEach(p -> ChildProcesses.end(p, Duration.ZERO));
+            timer.shutdownNow();
+        }
+
+        synchronized Stage2Result result() {
+            return new Stage2Result(request.composite(), request.b1(),
+                    effectiveB2.get() != null ? effectiveB2.get() : request.b2(), request.residues().size(),
+                    completed.get(), factors, failures, Duration.ofNanos(System.nanoTime() - startNanos),
+                    stoppedByFactor.get(), completedLines);
         }
 
         Stage2Result execute() {
-            int total = request.residues().size();
-            List<String> command = EcmCommand.resumeFromStdin(ecm, request.b1(), request.b2Min(), request.b2(), maxMemoryMb);
-            boolean streaming = ecm.stdbuf() != null;
             if (!streaming) {
                 log.warn("stdbuf not found: stage 2 starts one ecm process per curve");
             }
-            try (ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                    .daemon().name("stage2-timeouts").unstarted(r));
-                 ExecutorService pool = Executors.newThreadPerTaskExecutor(
+            try (ExecutorService pool = Executors.newThreadPerTaskExecutor(
                          // platform threads: each reads ecm's pipe line by line, which a virtual thread does at the
                          // cost of a carrier hand-off per read (measured: most of the JVM's steady-state CPU)
                          Thread.ofPlatform().daemon().name("stage2-worker-", 1).factory())) {
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 1; w <= workers; w++) {
-                    ResumeWorker worker = new ResumeWorker(w, command, streaming, children, timer, listener::ecmOutput);
+                    ResumeWorker worker = newWorker();
                     running.add(pool.submit(() -> work(worker)));
                 }
                 try {
@@ -115,13 +221,9 @@ public final class Stage2Executor {
                     throw new IllegalStateException("stage-2 worker failed", e.getCause());
                 }
             } finally {
-                processes.forEach(p -> ChildProcesses.end(p, Duration.ZERO));
+                end();
             }
-            synchronized (this) {
-                return new Stage2Result(request.composite(), request.b1(),
-                        effectiveB2.get() != null ? effectiveB2.get() : request.b2(), total, completed.get(), factors,
-                        failures, Duration.ofNanos(System.nanoTime() - startNanos), stoppedByFactor.get(), completedLines);
-            }
+            return result();
         }
 
         private void work(ResumeWorker worker) {

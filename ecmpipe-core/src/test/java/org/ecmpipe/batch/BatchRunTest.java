@@ -112,6 +112,7 @@ class BatchRunTest {
             }), false)).isInstanceOf(IOException.class)
                     // whichever write comes first: ours (naming the file), or ecm's own -save of a residue file
                     .hasMessageMatching("(?s)(.*(journal|results file|outbox).*No space left on device.*"
+                            + "|cannot join stage-1 residue files into .*No space left on device.*"
                             + "|stage 1 of number \\d+ could not save its residues in .*is the disk full or read-only.*)");
             Files.delete(filler[0]);
             ResultsFile.Contents before = ResultsFile.read(work.resolve("results.jsonl"));
@@ -172,6 +173,120 @@ class BatchRunTest {
         CompositeResult r = second.results().getFirst();
         assertThat(r.curves()).isEqualTo(40);
         assertThat(ranAgain.get()).as("curves run by the second run").isLessThanOrEqualTo(36).isEqualTo(40 - saved(work, r));
+    }
+
+    @Test
+    void withoutAGpuStage1AndStage2WorkersAreCoresBothStagesShareUnlessFixedSplit() {
+        Map<String, String> given = new HashMap<>(Map.of("gpu.enabled", "false", "ecm.b1", "11000", "ecm.curves", "8",
+                "stage1.workers", "2", "stage2.workers", "3"));
+        assertThat(RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty())).sharedCores()).isEqualTo(5);
+        given.put("stage1.fixed_split", "true");
+        assertThat(RunSettings.from(Settings.resolve(Catalog.RUN, given, ConfigFile.empty())).sharedCores()).isZero();
+        Map<String, String> gpu = Map.of("ecm.b1", "11000", "stage1.fixed_split", "true");
+        assertThatThrownBy(() -> RunSettings.from(Settings.resolve(Catalog.RUN, gpu, ConfigFile.empty())))
+                .hasMessageContaining("--fixed-split: needs --no-gpu");
+        assertThat(RunSettings.from(Settings.resolve(Catalog.RUN, Map.of("ecm.b1", "11000"), ConfigFile.empty()))
+                .sharedCores()).as("a GPU runs stage 1 on its own").isZero();
+    }
+
+    @Test
+    void aStopMidBatchWithSharedCoresLosesNoCurveAndRunsNoneTwice() throws Exception {
+        List<Composite> numbers = numbers().subList(0, 4);
+        Path work = dir.resolve("shared");
+        RunSettings settings = settings(work, "20000", "2e6", "24");
+        assertThat(settings.sharedCores()).as("--no-gpu shares stage-1 + stage-2 workers' cores by default").isEqualTo(2);
+        CurveCounter firstCounts = new CurveCounter();
+        java.util.concurrent.atomic.AtomicReference<BatchOutcome> first = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] runner = new Thread[1];
+        BatchListener stopAfterFirst = new CurveCounter() {
+            @Override
+            public void stage1Output(String line) {
+                firstCounts.stage1Output(line);
+            }
+
+            @Override
+            public org.ecmpipe.stage2.Stage2Listener stage2Listener(PlannedNumber number) {
+                return firstCounts.stage2Listener(number);
+            }
+
+            @Override
+            public void numberFinished(PlannedNumber number, CompositeResult result) {
+                runner[0].interrupt(); // Ctrl-C: the first result is written, the next numbers are under way
+            }
+        };
+        runner[0] = Thread.ofPlatform().start(() -> {
+            try {
+                first.set(new BatchRun(settings, Clock.systemUTC()).run(new NumberSource("n", numbers), stopAfterFirst,
+                        false));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        runner[0].join(java.time.Duration.ofSeconds(120));
+        assertThat(first.get().stopped()).isTrue();
+        int again = stage1CurvesLeft(work, numbers, 24);
+
+        CurveCounter secondCounts = new CurveCounter();
+        BatchOutcome second = new BatchRun(settings, Clock.systemUTC()).run(new NumberSource("n", numbers), secondCounts,
+                false);
+        assertThat(second.stopped()).isFalse();
+        List<CompositeResult> results = ResultsFile.read(work.resolve("results.jsonl")).results();
+        assertThat(results).extracting(CompositeResult::composite)
+                .containsExactlyInAnyOrderElementsOf(numbers.stream().map(Composite::value).toList());
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(CompositeResult.Status.DONE);
+            assertThat(r.curves()).isEqualTo(24);
+            assertThat(r.stage2Curves()).isEqualTo(24);
+        });
+        assertThat(secondCounts.stage1.get()).as("stage-1 curves the second run ran: only those no run had saved")
+                .isEqualTo(again);
+        assertThat(firstCounts.stage2.get() + secondCounts.stage2.get())
+                .as("stage-2 curves completed over both runs: each saved curve exactly once").isEqualTo(4 * 24);
+    }
+
+    /** Curves whose stage 1 or stage 2 ecm finished (its {@code Step N took} line), as a listener sees them. */
+    private static class CurveCounter implements BatchListener {
+        final java.util.concurrent.atomic.AtomicInteger stage1 = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger stage2 = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void stage1Output(String line) {
+            if (line.startsWith("Step 1 took")) {
+                stage1.incrementAndGet();
+            }
+        }
+
+        @Override
+        public org.ecmpipe.stage2.Stage2Listener stage2Listener(PlannedNumber number) {
+            return new org.ecmpipe.stage2.Stage2Listener() {
+                @Override
+                public void ecmOutput(int worker, String line) {
+                    if (line.startsWith("Step 2 took")) {
+                        stage2.incrementAndGet();
+                    }
+                }
+            };
+        }
+    }
+
+    /**
+     * Stage-1 curves a resumed run still has to run, from the journal: none for a number whose stage 1 is done, the
+     * rest for one cut short, all for one not started.
+     */
+    private static int stage1CurvesLeft(Path work, List<Composite> numbers, int curves) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Integer> left = new HashMap<>();
+        numbers.forEach(c -> left.put(c.value().toString(), curves));
+        for (String line : Files.readAllLines(work.resolve("journal.jsonl"))) {
+            var event = json.readTree(line);
+            String kind = event.get("event").asText();
+            if (kind.equals("stage1_done") || kind.equals("result_written")) {
+                left.put(event.get("number").asText(), 0);
+            } else if (kind.equals("stage1_partial")) {
+                left.put(event.get("number").asText(), curves - event.get("curves").asInt());
+            }
+        }
+        return left.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     private static int savedCurves(Path work) throws IOException {

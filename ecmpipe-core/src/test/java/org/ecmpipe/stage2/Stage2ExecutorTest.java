@@ -102,6 +102,39 @@ class Stage2ExecutorTest {
     }
 
     @Test
+    void workersJoinASessionOneAtATimeAndAFactorEndsThemAllAndExactlyOneFinishesIt() throws Exception {
+        AtomicInteger stage2Ends = new AtomicInteger();
+        Stage2Executor.Session session = new Stage2Executor(ecm, children).open(
+                request(residues, BigInteger.valueOf(300_000_000L), 2, false, 0), new Stage2Listener() {
+                    @Override
+                    public void ecmOutput(int worker, String line) {
+                        if (line.startsWith("Step 2 took")) {
+                            stage2Ends.incrementAndGet();
+                        }
+                    }
+                });
+        assertThat(session.open()).isTrue();
+        // two threads of the caller join, as two idle cores of the work-conserving CPU mode do
+        List<Boolean> finishers = new CopyOnWriteArrayList<>();
+        List<Thread> slots = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            slots.add(Thread.ofPlatform().start(() -> finishers.add(session.work())));
+        }
+        for (Thread t : slots) {
+            t.join(Duration.ofMinutes(2));
+        }
+        assertThat(finishers).as("only the last worker to leave finishes the session").containsExactlyInAnyOrder(true, false);
+        assertThat(session.open()).isFalse();
+        assertThat(session.work()).as("a late joiner finds nothing and does not finish it").isFalse();
+        Stage2Result result = session.finish();
+
+        assertThat(result.stoppedEarly()).isTrue();
+        assertThat(result.factors()).extracting(FoundFactor::factor).containsExactly(planted.smallest());
+        assertThat(result.curvesCompleted()).isLessThan(residues.size()).isEqualTo(stage2Ends.get());
+        assertThat(children.alive()).isEmpty();
+    }
+
+    @Test
     void continueAfterFactorRunsEveryCurveAndReportsProgress() {
         List<Stage2Progress> progress = new CopyOnWriteArrayList<>();
         Stage2Result result = new Stage2Executor(ecm, children).run(request(residues, BigInteger.valueOf(50_000_000), 2, true, 4), new Stage2Listener() {

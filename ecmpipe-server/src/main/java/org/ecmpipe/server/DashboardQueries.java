@@ -40,12 +40,12 @@ final class DashboardQueries {
      *
      * @param cofactorPrime the stored verdict on the current cofactor (null: not known)
      */
-    record CompositeRow(long id, String number, int digits, String project, String status, String cofactor,
+    record CompositeRow(long id, String number, int digits, String project, String status, boolean numberPrime, String cofactor,
                         Boolean cofactorPrime, double tLevel, double target, boolean targetSet, int priority,
                         OffsetDateTime createdAt, OffsetDateTime updatedAt) {
-        /** The number itself is prime: fully factored without a factor (the server never split it). */
+        /** The number itself is prime (fully factored without a factor). */
         boolean prime() {
-            return "fully_factored".equals(status) && number.equals(cofactor);
+            return numberPrime;
         }
 
         boolean fullyFactored() {
@@ -107,7 +107,7 @@ final class DashboardQueries {
     }
 
     static final Duration HOST_WINDOW = Duration.ofHours(24);
-    private static final String COLUMNS = "id, number, digits, project, status, cofactor, cofactor_prime, t_level,"
+    private static final String COLUMNS = "id, number, digits, project, status, number_prime, cofactor, cofactor_prime, t_level,"
             + " target_t_level, snfs_difficulty, priority, created_at, updated_at";
 
     private final Jdbi jdbi;
@@ -147,14 +147,13 @@ final class DashboardQueries {
         long unfactored = 0;
         long factored = 0;
         long primes = 0;
-        for (Map<String, Object> r : h.createQuery("""
-                SELECT status, CASE WHEN number_sha256 = cofactor_sha256 THEN 1 ELSE 0 END AS whole, COUNT(*) AS n
-                FROM composites GROUP BY status, CASE WHEN number_sha256 = cofactor_sha256 THEN 1 ELSE 0 END""").mapToMap().list()) {
+        for (Map<String, Object> r : h.createQuery("SELECT status, number_prime, COUNT(*) AS n FROM composites GROUP BY status, number_prime")
+                .mapToMap().list()) {
             long n = ((Number) r.get("n")).longValue();
             composites += n;
             if ("composite".equals(r.get("status"))) {
                 unfactored += n;
-            } else if (((Number) r.get("whole")).intValue() == 1) {
+            } else if (Boolean.TRUE.equals(r.get("number_prime"))) {
                 primes += n;
             } else {
                 factored += n;
@@ -178,10 +177,7 @@ final class DashboardQueries {
             where.append(" AND project = :project");
         }
         if (filter.status() != null) {
-            where.append(" AND status = :status");
-            if (!"composite".equals(filter.status())) {
-                where.append("prime".equals(filter.status()) ? " AND number_sha256 = cofactor_sha256" : " AND number_sha256 <> cofactor_sha256");
-            }
+            where.append(" AND status = :status AND number_prime = :prime");
         }
         Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM composites" + where), filter);
         long total = count.mapTo(Long.class).one();
@@ -199,7 +195,7 @@ final class DashboardQueries {
             q.bind("project", filter.project());
         }
         if (filter.status() != null) {
-            q.bind("status", "composite".equals(filter.status()) ? "composite" : "fully_factored");
+            q.bind("status", "composite".equals(filter.status()) ? "composite" : "fully_factored").bind("prime", "prime".equals(filter.status()));
         }
         return q;
     }
@@ -331,7 +327,7 @@ final class DashboardQueries {
         double effective = target != null ? target.doubleValue()
                 : TLevelBook.defaultTarget(cofactor.length(), snfs == null ? null : snfs.intValue());
         return new CompositeRow(rs.getLong("id"), rs.getString("number"), rs.getInt("digits"), rs.getString("project"),
-                rs.getString("status"), cofactor, (Boolean) rs.getObject("cofactor_prime"), rs.getDouble("t_level"), effective,
+                rs.getString("status"), rs.getBoolean("number_prime"), cofactor, (Boolean) rs.getObject("cofactor_prime"), rs.getDouble("t_level"), effective,
                 target != null, rs.getInt("priority"), rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class));
     }

@@ -239,9 +239,9 @@ final class ResultStore {
         String text = number.toString();
         return h.createUpdate("""
                         INSERT INTO composites (number, number_sha256, digits, project, cofactor, cofactor_sha256, cofactor_prime,
-                          status, created_at, updated_at)
-                        VALUES (:n, :sha, :digits, :project, :n, :sha, :prime, :status, :now, :now)""")
-                .bind("prime", verdict.column())
+                          number_prime, status, created_at, updated_at)
+                        VALUES (:n, :sha, :digits, :project, :n, :sha, :prime, :numberPrime, :status, :now, :now)""")
+                .bind("prime", verdict.column()).bind("numberPrime", verdict == Verdict.PRIME)
                 .bind("n", text).bind("sha", sha256(text)).bind("digits", text.length()).bind("project", project)
                 .bind("status", verdict == Verdict.PRIME ? "fully_factored" : "composite").bind("now", now)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();

@@ -243,7 +243,8 @@ class ResultsServerTest {
         s.get("/composites/1");
         int details = statements.getAndSet(0);
         assertThat(s.get("/leases").statusCode()).isEqualTo(200);
-        assertThat(List.of(dashboard, overview, details, statements.get())).allMatch(n -> n <= 10);
+        // a fixed handful of statements a page, whatever its rows (one batched query per kind, never one per row)
+        assertThat(List.of(dashboard, overview, details, statements.get())).allMatch(n -> n <= 15);
         s.assertError(s.get("/api/v1/composites?limit=100000"), 422, "limit");
         s.assertError(s.get("/api/v1/composites?offset=-1"), 422, "offset");
         assertThat(s.get("/composites?size=x").statusCode()).isEqualTo(400);

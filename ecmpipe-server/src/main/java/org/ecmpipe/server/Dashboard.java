@@ -158,8 +158,9 @@ final class Dashboard {
         return "<span class=\"size\" title=\"" + esc(title) + "\">" + size + "</span>";
     }
 
+    /** A long number as its first 20 and last 10 digits, escaped (numbers are digits, but nothing is trusted). */
     static String abbreviate(String number) {
-        return number.length() <= 40 ? number : number.substring(0, 20) + "…" + number.substring(number.length() - 10);
+        return esc(number.length() <= 40 ? number : number.substring(0, 20) + "…" + number.substring(number.length() - 10));
     }
 
     /**
@@ -196,7 +197,7 @@ final class Dashboard {
         html.append("<table id=\"factors\"><tr><th>factor</th><th>size</th><th>composite</th><th>found</th><th>by</th><th>method</th>")
                 .append("<th>sigma</th></tr>\n");
         for (FactorRow f : factors) {
-            html.append("<tr><td class=\"num\">").append(esc(abbreviate(f.factor()))).append("</td><td>").append(label(f.factor(), f.prime()))
+            html.append("<tr><td class=\"num\">").append(abbreviate(f.factor())).append("</td><td>").append(label(f.factor(), f.prime()))
                     .append("</td><td><a href=\"/composites/").append(f.compositeId()).append("\">#").append(f.compositeId());
             Integer d = digits == null ? null : digits.get(f.compositeId());
             if (d != null) {
@@ -279,13 +280,13 @@ final class Dashboard {
         CompositeRow c = d.composite();
         StringBuilder html = open("Composite #" + c.id());
         html.append("<table id=\"composite\">");
-        row(html, "number", "<span class=\"num\">" + c.number() + "</span> <small>(" + numberLabel(c) + ")</small>");
+        row(html, "number", "<span class=\"num\">" + esc(c.number()) + "</span> <small>(" + numberLabel(c) + ")</small>");
         row(html, "project", c.project() == null ? "-" : esc(c.project()));
         html.append("<tr><th>status</th>");
         status(html, c);
         html.append("</tr>");
         row(html, "cofactor", cofactor(c) + (c.cofactor().length() > 1 && !c.prime() && !c.cofactor().equals(c.number())
-                ? " <span class=\"num\">" + c.cofactor() + "</span>" : ""));
+                ? " <span class=\"num\">" + esc(c.cofactor()) + "</span>" : ""));
         row(html, "t-level / target", progress(c));
         row(html, "priority", Integer.toString(c.priority()));
         row(html, "added", time(c.createdAt()));

@@ -45,7 +45,7 @@ final class Dashboard {
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append(" - ecmpipe</title>\n<style>\n").append(STYLE).append("</style></head><body>\n")
                 .append("<nav class=\"top\"><a href=\"/\">Overview</a><a href=\"/composites\">Composites</a>")
-                .append("<a href=\"/leases\">Leases and hosts</a></nav>\n<h1>").append(esc(title)).append("</h1>\n");
+                .append("<a href=\"/factors\">Factors</a><a href=\"/leases\">Leases and hosts</a></nav>\n<h1>").append(esc(title)).append("</h1>\n");
         return html;
     }
 
@@ -71,6 +71,9 @@ final class Dashboard {
         }
         html.append("<h2>Recent factors</h2>\n");
         factorTable(html, o.recentFactors(), o.factorDigits());
+        if (o.counts().factors() > o.recentFactors().size()) {
+            html.append("<p><a href=\"/factors\">all ").append(o.counts().factors()).append(" factors</a></p>\n");
+        }
         html.append("<h2>Active leases</h2>\n");
         leaseTable(html, o.leases().rows());
         if (o.leases().total() > o.leases().rows().size()) {
@@ -255,6 +258,19 @@ final class Dashboard {
                     .append("</td><td>").append(time(h.lastSeen())).append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    static String factors(DashboardQueries.FactorsPage p, int requestedPage) {
+        StringBuilder html = open("Factors");
+        html.append("<p id=\"summary\">").append(p.factors().total()).append(" factors, newest first; page ").append(p.factors().page())
+                .append(" of ").append(p.factors().lastPage()).append(".</p>\n");
+        if (requestedPage != p.factors().page()) {
+            html.append("<p class=\"notice\">There is no page ").append(requestedPage).append("; showing page ").append(p.factors().page())
+                    .append(".</p>\n");
+        }
+        pages(html, "/factors", new Filter(null, null), p.factors());
+        factorTable(html, p.factors().rows(), p.digits());
+        return close(html);
     }
 
     static String leases(DashboardQueries.LeasesPage p, int requestedPage) {

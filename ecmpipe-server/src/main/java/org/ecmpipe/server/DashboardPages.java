@@ -17,7 +17,7 @@ import org.ecmpipe.tlevel.WorkItem;
 
 /**
  * The dashboard's routes: {@code /} (overview), {@code /composites} ({@code ?project= &status= &page= &size=}),
- * {@code /composites/{id}} ({@code ?page=} of its attempts) and {@code /leases} ({@code ?page=}). Each reads its page
+ * {@code /composites/{id}} ({@code ?page=} of its attempts), {@code /factors} and {@code /leases} ({@code ?page=}). Each reads its page
  * through {@link DashboardQueries} (the connection is back in the pool before anything is computed), then works out
  * t-levels and renders. A malformed parameter is a 400 page naming it; a page past the last shows the last; an
  * unknown composite is a 404 page.
@@ -51,6 +51,7 @@ final class DashboardPages {
         app.get("/composites", this::composites);
         app.get("/composites/{id}", this::details);
         app.get("/leases", this::leases);
+        app.get("/factors", this::factors);
         app.exception(PageError.class, (e, ctx) -> ctx.status(e.status).html(Dashboard.error(e.status, e.getMessage())));
     }
 
@@ -77,6 +78,11 @@ final class DashboardPages {
             throw new PageError(404, "There is no composite #" + id + ".");
         }
         ctx.html(Dashboard.details(details.get(), workRows(details.get()), page));
+    }
+
+    private void factors(Context ctx) {
+        int page = page(ctx);
+        ctx.html(Dashboard.factors(queries.factors(page, size(ctx)), page));
     }
 
     private void leases(Context ctx) {

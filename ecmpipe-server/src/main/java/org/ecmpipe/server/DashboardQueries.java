@@ -128,18 +128,41 @@ final class DashboardQueries {
         return jdbi.withHandle(h -> {
             Counts counts = counts(h, now);
             CompositeList unfactored = composites(h, new Filter(null, "composite"), 1, rows);
-            List<FactorRow> factors = h.createQuery("""
-                            SELECT f.composite_id, f.factor, f.prime, f.sigma, f.client_id, f.found_at, a.method, a.b1, a.b2,
-                              a.parametrization FROM factors f LEFT JOIN attempts a ON a.id = f.attempt_id
-                            ORDER BY f.found_at DESC, f.id DESC LIMIT :n""").bind("n", rows).map((rs, ctx) -> factor(rs)).list();
-            Map<Long, Integer> digits = new HashMap<>();
-            List<Long> ids = factors.stream().map(FactorRow::compositeId).distinct().toList();
-            if (!ids.isEmpty()) {
-                h.createQuery("SELECT id, digits FROM composites WHERE id IN (<ids>)").bindList("ids", ids)
-                        .map((rs, ctx) -> digits.put(rs.getLong(1), rs.getInt(2))).list();
-            }
-            return new Overview(counts, unfactored, factors, digits, leases(h, now, 1, rows), hosts(h, now));
+            List<FactorRow> factors = recentFactors(h, rows, 0);
+            return new Overview(counts, unfactored, factors, digits(h, factors), leases(h, now, 1, rows), hosts(h, now));
         });
+    }
+
+    /** Factors, newest first, with the digits of their composites. */
+    record FactorsPage(Paged<FactorRow> factors, Map<Long, Integer> digits) {
+    }
+
+    FactorsPage factors(int page, int size) {
+        return jdbi.withHandle(h -> {
+            long total = h.createQuery("SELECT COUNT(*) FROM factors").mapTo(Long.class).one();
+            int clamped = clamp(page, total, size);
+            List<FactorRow> rows = recentFactors(h, size, (long) (clamped - 1) * size);
+            return new FactorsPage(new Paged<>(rows, total, clamped, size), digits(h, rows));
+        });
+    }
+
+    private static List<FactorRow> recentFactors(Handle h, int limit, long offset) {
+        return h.createQuery("""
+                        SELECT f.composite_id, f.factor, f.prime, f.sigma, f.client_id, f.found_at, a.method, a.b1, a.b2,
+                          a.parametrization FROM factors f LEFT JOIN attempts a ON a.id = f.attempt_id
+                        ORDER BY f.found_at DESC, f.id DESC LIMIT :limit OFFSET :offset""")
+                .bind("limit", limit).bind("offset", offset).map((rs, ctx) -> factor(rs)).list();
+    }
+
+    /** The digits of the composites the factors belong to; one query. */
+    private static Map<Long, Integer> digits(Handle h, List<FactorRow> factors) {
+        Map<Long, Integer> digits = new HashMap<>();
+        List<Long> ids = factors.stream().map(FactorRow::compositeId).distinct().toList();
+        if (!ids.isEmpty()) {
+            h.createQuery("SELECT id, digits FROM composites WHERE id IN (<ids>)").bindList("ids", ids)
+                    .map((rs, ctx) -> digits.put(rs.getLong(1), rs.getInt(2))).list();
+        }
+        return digits;
     }
 
     private static Counts counts(Handle h, OffsetDateTime now) {

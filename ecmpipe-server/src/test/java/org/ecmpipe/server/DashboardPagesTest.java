@@ -91,6 +91,8 @@ class DashboardPagesTest extends OnEveryDatabase {
                 "&lt;script&gt;alert(1)&lt;/script&gt;-box", "<time datetime=\"" + NOW_TEXT + "\">").doesNotContain("<script>");
         assertThat(details).containsPattern("<td>t\\d+\\.\\d\\d</td>");
         assertThat(page("/composites/" + f.primeId)).contains("The number is prime.");
+        assertThat(page("/factors")).contains("2 factors, newest first; page 1 of 1.", ">P12</span>", "#2 (C52)", "#1 (C67)");
+        assertThat(page("/factors?size=1&page=2")).contains("page 2 of 2.", "<a href=\"/factors?page=1&amp;size=1\" rel=\"prev\"");
         assertThat(page("/leases")).contains("1 active leases", "&lt;script&gt;alert(1)&lt;/script&gt;-box").doesNotContain("<script>");
     }
 
@@ -100,7 +102,7 @@ class DashboardPagesTest extends OnEveryDatabase {
         fill(kind);
         for (String bad : new String[] {"/composites?page=-1", "/composites?page=abc", "/composites?page=0",
                 "/composites?page=99999999999999999999", "/composites?size=0", "/composites?size=1000", "/composites?status=bogus",
-                "/leases?page=x", "/composites/1?page=-3"}) {
+                "/leases?page=x", "/factors?size=-1", "/composites/1?page=-3"}) {
             HttpResponse<String> r = s.get(bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).as(bad).startsWith("text/html");

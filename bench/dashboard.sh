@@ -7,7 +7,8 @@
 # one in ten with a factor) and 40 leases from 10 hosts. Then times each dashboard page with curl, ROUNDS requests
 # each (after 5 unmeasured), and prints median and p95 against the 200 ms target.
 #
-# Usage: bench/dashboard.sh [ROUNDS (default 50)]
+# Usage: bench/dashboard.sh [ROUNDS (default 50)]; REUSE=1 times the data set a previous run left in bench/out/dashboard
+# (H2 only) instead of loading a new one.
 # Needs curl and python3. Times are the whole HTTP round trip on loopback as curl sees it (time_total).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -15,7 +16,12 @@ ROUNDS="${1:-50}"
 COMPOSITES=20000
 SUBMISSIONS="${SUBMISSIONS:-2000}"
 OUT="$ROOT/bench/out/dashboard"
-rm -rf "$OUT" && mkdir -p "$OUT"
+LOAD=1
+if [ "${REUSE:-0}" = 1 ] && [ -f "$OUT/data/ecmpipe.mv.db" ]; then
+  LOAD=0
+else
+  rm -rf "$OUT" && mkdir -p "$OUT"
+fi
 export ADMIN_API_KEY=bench-admin-key
 
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
@@ -36,6 +42,7 @@ done
 [ -n "${PORT:-}" ] || { echo "server did not start:"; cat "$OUT/server.out"; exit 1; }
 BASE="http://127.0.0.1:$PORT"
 
+if [ "$LOAD" = 1 ]; then
 echo "loading $COMPOSITES composites, $SUBMISSIONS submissions and 40 leases..."
 start=$(date +%s)
 python3 - "$BASE" "$COMPOSITES" "$SUBMISSIONS" <<'PY'
@@ -70,6 +77,9 @@ for i in range(40):
     call("GET", "/api/v1/ecm-work?client_id=host-%d&max_curves=50" % (i % 10))
 PY
 echo "loaded in $(( $(date +%s) - start )) s"
+else
+  echo "timing the data set already in $OUT/data"
+fi
 
 # the details page of a composite with work: the first one the submissions reached
 DETAILS_ID=$(curl -s "$BASE/composites?project=project-0" | sed -n 's|.*<tr data-id="\([0-9]*\)">.*|\1|p' | head -n 1)

@@ -127,7 +127,7 @@ final class DashboardQueries {
         OffsetDateTime now = now();
         return jdbi.withHandle(h -> {
             Counts counts = counts(h, now);
-            CompositeList unfactored = composites(h, new Filter(null, "composite"), 1, rows);
+            CompositeList unfactored = composites(h, new Filter(null, "composite"), 1, rows, counts.unfactored());
             List<FactorRow> factors = recentFactors(h, rows, 0);
             return new Overview(counts, unfactored, factors, digits(h, factors), leases(h, now, 1, rows), hosts(h, now));
         });
@@ -165,23 +165,15 @@ final class DashboardQueries {
         return digits;
     }
 
+    /**
+     * Counted from indexes: every composite (the table's row count), the unfactored and the prime ones (ranges of
+     * the status index); the fully factored are the rest (a GROUP BY over the whole index took 20 ms at 20,000).
+     */
     private static Counts counts(Handle h, OffsetDateTime now) {
-        long composites = 0;
-        long unfactored = 0;
-        long factored = 0;
-        long primes = 0;
-        for (Map<String, Object> r : h.createQuery("SELECT status, number_prime, COUNT(*) AS n FROM composites GROUP BY status, number_prime")
-                .mapToMap().list()) {
-            long n = ((Number) r.get("n")).longValue();
-            composites += n;
-            if ("composite".equals(r.get("status"))) {
-                unfactored += n;
-            } else if (Boolean.TRUE.equals(r.get("number_prime"))) {
-                primes += n;
-            } else {
-                factored += n;
-            }
-        }
+        long composites = h.createQuery("SELECT COUNT(*) FROM composites").mapTo(Long.class).one();
+        long unfactored = countByStatus(h, "composite", false);
+        long primes = countByStatus(h, "fully_factored", true);
+        long factored = composites - unfactored - primes;
         long attempts = h.createQuery("SELECT COUNT(*) FROM attempts").mapTo(Long.class).one();
         long factors = h.createQuery("SELECT COUNT(*) FROM factors").mapTo(Long.class).one();
         long leases = h.createQuery("SELECT COUNT(*) FROM work_leases WHERE status = 'active' AND expires_at > :now")
@@ -189,12 +181,18 @@ final class DashboardQueries {
         return new Counts(composites, unfactored, factored, primes, attempts, factors, leases);
     }
 
-    /** A page of composites in id order; a page past the last is clamped to the last. */
-    CompositeList composites(Filter filter, int page, int size) {
-        return jdbi.withHandle(h -> composites(h, filter, page, size));
+    private static long countByStatus(Handle h, String status, boolean numberPrime) {
+        return h.createQuery("SELECT COUNT(*) FROM composites WHERE status = :status AND number_prime = :prime")
+                .bind("status", status).bind("prime", numberPrime).mapTo(Long.class).one();
     }
 
-    private static CompositeList composites(Handle h, Filter filter, int page, int size) {
+    /** A page of composites in id order; a page past the last is clamped to the last. */
+    CompositeList composites(Filter filter, int page, int size) {
+        return jdbi.withHandle(h -> composites(h, filter, page, size, null));
+    }
+
+    /** @param known the number of composites the filter matches, when already counted (else null) */
+    private static CompositeList composites(Handle h, Filter filter, int page, int size, Long known) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (filter.project() != null) {
             where.append(" AND project = :project");
@@ -202,11 +200,13 @@ final class DashboardQueries {
         if (filter.status() != null) {
             where.append(" AND status = :status AND number_prime = :prime");
         }
-        Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM composites" + where), filter);
-        long total = count.mapTo(Long.class).one();
+        long total = known != null ? known : bindFilter(h.createQuery("SELECT COUNT(*) FROM composites" + where), filter).mapTo(Long.class).one();
         int clamped = clamp(page, total, size);
+        // the filter's equality columns lead the ORDER BY as they lead its index, so H2 too reads the page off the
+        // index instead of sorting every matching row (the order is the same: id within equal columns)
+        String order = (filter.project() != null ? "project, " : "") + (filter.status() != null ? "status, number_prime, " : "") + "id";
         Query rows = bindFilter(h.createQuery("SELECT " + COLUMNS + " FROM composites" + where
-                + " ORDER BY id LIMIT :limit OFFSET :offset"), filter)
+                + " ORDER BY " + order + " LIMIT :limit OFFSET :offset"), filter)
                 .bind("limit", size).bind("offset", (long) (clamped - 1) * size);
         List<CompositeRow> list = rows.map((rs, ctx) -> composite(rs)).list();
         List<Long> ids = list.stream().map(CompositeRow::id).toList();
@@ -250,7 +250,7 @@ final class DashboardQueries {
             int page = clamp(attemptPage, total, size);
             List<AttemptRow> attempts = h.createQuery("""
                             SELECT id, client_id, method, b1, b2, parametrization, curves_completed, execution_time, created_at
-                            FROM attempts WHERE composite_id = :id ORDER BY id DESC LIMIT :limit OFFSET :offset""")
+                            FROM attempts WHERE composite_id = :id ORDER BY composite_id DESC, id DESC LIMIT :limit OFFSET :offset""")
                     .bind("id", id).bind("limit", size).bind("offset", (long) (page - 1) * size)
                     .map((rs, ctx) -> new AttemptRow(rs.getLong(1), rs.getString(2), rs.getString(3), integer(rs, 4), integer(rs, 5),
                             (Integer) rs.getObject(6), rs.getInt(7), (Double) rs.getObject(8), time(rs, 9))).list();

@@ -23,7 +23,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (ChromeDriver at /usr/bin/chromedriver, Chromium at /usr/bin/chromium)
@@ -72,6 +74,19 @@ class DashboardBrowserTest extends OnEveryDatabase {
         browser.get(s.base + path);
     }
 
+    /** Clicks and waits until the next page has replaced this one (a click does not wait for the navigation). */
+    private void follow(WebElement element) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        element.click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(b -> "complete".equals(
+                ((org.openqa.selenium.JavascriptExecutor) b).executeScript("return document.readyState")));
+    }
+
+    private void submitFilters() {
+        follow(browser.findElement(By.cssSelector("#filters button")));
+    }
+
     private List<WebElement> rows() {
         return browser.findElements(By.cssSelector("#composites tr[data-id]"));
     }
@@ -111,36 +126,36 @@ class DashboardBrowserTest extends OnEveryDatabase {
     void filtersPagesAndDetailsByClicking(TestDatabases.Kind kind) throws Exception {
         DashboardFixture f = fill(kind);
         open("/");
-        browser.findElement(By.linkText("Composites")).click();
+        follow(browser.findElement(By.linkText("Composites")));
         assertThat(summary()).isEqualTo("63 composites; page 1 of 2.");
 
         browser.findElement(By.name("project")).sendKeys("bulk");
-        browser.findElement(By.cssSelector("#filters button")).click();
+        submitFilters();
         assertThat(browser.getCurrentUrl()).contains("project=bulk");
         assertThat(summary()).isEqualTo("60 composites in project bulk; page 1 of 2.");
         assertThat(rows()).hasSize(50);
         assertThat(rows().getFirst().getAttribute("data-id")).isEqualTo(Long.toString(f.stage1OnlyId));
         assertThat(rows().getFirst().findElement(By.className("work")).getText()).isEqualTo("11000, stage 1 only: 24");
 
-        browser.findElement(By.cssSelector("nav.pages a.next")).click();
+        follow(browser.findElement(By.cssSelector("nav.pages a.next")));
         assertThat(browser.getCurrentUrl()).contains("project=bulk", "page=2");
         assertThat(summary()).isEqualTo("60 composites in project bulk; page 2 of 2.");
         assertThat(rows()).hasSize(10);
         assertThat(browser.findElement(By.cssSelector("nav.pages .current")).getText()).isEqualTo("2");
-        browser.findElement(By.cssSelector("nav.pages a.prev")).click();
+        follow(browser.findElement(By.cssSelector("nav.pages a.prev")));
         assertThat(rows().getFirst().getAttribute("data-id")).isEqualTo(Long.toString(f.stage1OnlyId));
 
         // details by clicking: the stage-1-only work says so
-        rows().getFirst().findElement(By.cssSelector("a.details")).click();
+        follow(rows().getFirst().findElement(By.cssSelector("a.details")));
         assertThat(browser.getCurrentUrl()).endsWith("/composites/" + f.stage1OnlyId);
         List<WebElement> b2 = browser.findElements(By.cssSelector("#work td.b2"));
         assertThat(b2).extracting(WebElement::getText).containsExactly("stage 1 only");
         assertThat(browser.findElement(By.id("attempts")).getText()).contains("stage 1 only").doesNotContain("default");
 
         // status filter through the form: a prime number is "prime", not "fully factored"
-        browser.findElement(By.linkText("Composites")).click();
+        follow(browser.findElement(By.linkText("Composites")));
         new Select(browser.findElement(By.name("status"))).selectByValue("prime");
-        browser.findElement(By.cssSelector("#filters button")).click();
+        submitFilters();
         assertThat(browser.getCurrentUrl()).contains("status=prime");
         assertThat(rows()).hasSize(1);
         WebElement prime = rows().getFirst();
@@ -148,7 +163,7 @@ class DashboardBrowserTest extends OnEveryDatabase {
         assertThat(prime.getText()).contains("P19 " + DashboardFixture.PRIME).doesNotContain("fully factored");
 
         new Select(browser.findElement(By.name("status"))).selectByValue("fully_factored");
-        browser.findElement(By.cssSelector("#filters button")).click();
+        submitFilters();
         assertThat(rows()).hasSize(1);
         WebElement factored = rows().getFirst();
         assertThat(factored.findElement(By.className("cofactor")).getText()).isEqualTo("P40");
@@ -158,18 +173,18 @@ class DashboardBrowserTest extends OnEveryDatabase {
         browser.findElement(By.name("project")).clear();
         browser.findElement(By.name("project")).sendKeys(HOSTILE_PROJECT);
         new Select(browser.findElement(By.name("status"))).selectByValue("");
-        browser.findElement(By.cssSelector("#filters button")).click();
+        submitFilters();
         assertNoAlert();
         assertThat(summary()).isEqualTo("1 composite in project " + HOSTILE_PROJECT + "; page 1 of 1.");
         assertThat(rows().getFirst().findElement(By.className("cofactor")).getText()).startsWith("C55");
-        rows().getFirst().findElement(By.cssSelector("a.details")).click();
+        follow(rows().getFirst().findElement(By.cssSelector("a.details")));
         assertNoAlert();
         assertThat(browser.getCurrentUrl()).endsWith("/composites/" + f.hostileId);
         String factors = browser.findElement(By.id("factors")).getText();
         assertThat(factors).contains(ServerHarness.P.toString(), "P12", NOW_TEXT, HOSTILE_CLIENT, "ecm B1=11000 B2=1873422", "3:12345");
         assertThat(browser.findElement(By.id("work")).getText()).containsPattern("ecm 11000 1873422 3 1 24 t\\d+\\.\\d\\d");
 
-        browser.findElement(By.linkText("Leases and hosts")).click();
+        follow(browser.findElement(By.linkText("Leases and hosts")));
         assertThat(summary()).startsWith("1 active leases");
         assertThat(browser.findElement(By.id("leases")).getText()).contains(HOSTILE_CLIENT);
         assertNoAlert();

@@ -2,7 +2,6 @@ package org.ecmpipe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ecmpipe.server.ServerHarness.ADMIN_KEY;
-import static org.ecmpipe.server.ServerHarness.N;
 import static org.ecmpipe.server.ServerHarness.P;
 import static org.ecmpipe.server.ServerHarness.Q;
 import static org.ecmpipe.server.ServerHarness.R;
@@ -70,7 +69,6 @@ final class DashboardFixture {
         JsonNode lease = s.json("/api/v1/ecm-work?client_id=" + java.net.URLEncoder.encode(HOSTILE_CLIENT, java.nio.charset.StandardCharsets.UTF_8)
                 + "&max_curves=10");
         assertThat(lease.get("work_id").isTextual()).as(lease.toString()).isTrue();
-        assertThat(N).isNotNull();
         return f;
     }
 

@@ -95,7 +95,7 @@ final class Dashboard {
         }
         html.append("</select> <button type=\"submit\">show</button></form>\n");
         Paged<CompositeRow> page = list.page();
-        html.append("<p id=\"summary\">").append(page.total()).append(page.total() == 1 ? " composite" : " composites");
+        html.append("<p id=\"summary\">").append(count(page.total(), "composite"));
         if (filter.project() != null) {
             html.append(" in project <b>").append(esc(filter.project())).append("</b>");
         }
@@ -115,7 +115,7 @@ final class Dashboard {
 
     private static void compositeTable(StringBuilder html, CompositeList list) {
         html.append("<table id=\"composites\"><tr><th>id</th><th>number</th><th>project</th><th>status</th><th>t-level / target</th>")
-                .append("<th>factors</th><th>cofactor</th><th>work (B1, B2: curves)</th><th>updated</th></tr>\n");
+                .append("<th>factors</th><th>cofactor</th><th>work (B1, B2: curves)</th><th>last work</th></tr>\n");
         for (CompositeRow c : list.page().rows()) {
             List<FactorRow> factors = list.factors().getOrDefault(c.id(), List.of());
             html.append("<tr data-id=\"").append(c.id()).append("\"><td><a class=\"details\" href=\"/composites/").append(c.id())
@@ -126,10 +126,15 @@ final class Dashboard {
             html.append("<td>").append(progress(c)).append("</td><td class=\"factors\">");
             html.append(factors.isEmpty() ? "-" : String.join(" ", factors.stream().map(f -> label(f.factor(), f.prime())).toList()));
             html.append("</td><td class=\"cofactor\">").append(cofactor(c)).append("</td><td class=\"work\">")
-                    .append(workSummary(list.work().getOrDefault(c.id(), List.of()))).append("</td><td>").append(time(c.updatedAt()))
-                    .append("</td></tr>\n");
+                    .append(workSummary(list.work().getOrDefault(c.id(), List.of()))).append("</td><td>")
+                    .append(time(lastWork(list.work().getOrDefault(c.id(), List.of())))).append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    /** When the latest attempt on a composite was stored; null when none was. */
+    static OffsetDateTime lastWork(List<WorkGroup> groups) {
+        return groups.stream().map(WorkGroup::last).filter(java.util.Objects::nonNull).max(OffsetDateTime::compareTo).orElse(null);
     }
 
     private static void status(StringBuilder html, CompositeRow c) {
@@ -262,7 +267,7 @@ final class Dashboard {
 
     static String factors(DashboardQueries.FactorsPage p, int requestedPage) {
         StringBuilder html = open("Factors");
-        html.append("<p id=\"summary\">").append(p.factors().total()).append(" factors, newest first; page ").append(p.factors().page())
+        html.append("<p id=\"summary\">").append(count(p.factors().total(), "factor")).append(", newest first; page ").append(p.factors().page())
                 .append(" of ").append(p.factors().lastPage()).append(".</p>\n");
         if (requestedPage != p.factors().page()) {
             html.append("<p class=\"notice\">There is no page ").append(requestedPage).append("; showing page ").append(p.factors().page())
@@ -275,7 +280,7 @@ final class Dashboard {
 
     static String leases(DashboardQueries.LeasesPage p, int requestedPage) {
         StringBuilder html = open("Leases and hosts");
-        html.append("<p id=\"summary\">").append(p.leases().total()).append(" active leases; page ").append(p.leases().page())
+        html.append("<p id=\"summary\">").append(count(p.leases().total(), "active lease")).append("; page ").append(p.leases().page())
                 .append(" of ").append(p.leases().lastPage()).append(".</p>\n");
         if (requestedPage != p.leases().page()) {
             html.append("<p class=\"notice\">There is no page ").append(requestedPage).append("; showing page ").append(p.leases().page())
@@ -306,7 +311,7 @@ final class Dashboard {
         row(html, "t-level / target", progress(c));
         row(html, "priority", Integer.toString(c.priority()));
         row(html, "added", time(c.createdAt()));
-        row(html, "updated", time(c.updatedAt()));
+        row(html, "last work", time(lastWork(d.work())));
         html.append("</table>\n<h2>Factors</h2>\n");
         if (d.factors().isEmpty()) {
             html.append("<p>").append(c.prime() ? "The number is prime." : "No factors yet.").append("</p>\n");
@@ -353,7 +358,7 @@ final class Dashboard {
             html.append("</table>\n");
         }
         Paged<DashboardQueries.AttemptRow> attempts = d.attempts();
-        html.append("<h2>Attempts</h2>\n<p>").append(attempts.total()).append(" attempts, newest first; page ").append(attempts.page())
+        html.append("<h2>Attempts</h2>\n<p>").append(count(attempts.total(), "attempt")).append(", newest first; page ").append(attempts.page())
                 .append(" of ").append(attempts.lastPage()).append(".</p>\n");
         if (requestedPage != attempts.page()) {
             html.append("<p class=\"notice\">There is no page ").append(requestedPage).append("; showing page ").append(attempts.page())
@@ -374,6 +379,11 @@ final class Dashboard {
             html.append("</table>\n");
         }
         return close(html);
+    }
+
+    /** "1 factor", "2 factors". */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static void row(StringBuilder html, String name, String valueHtml) {

@@ -185,7 +185,7 @@ class DashboardBrowserTest extends OnEveryDatabase {
         assertThat(browser.findElement(By.id("work")).getText()).containsPattern("ecm 11000 1873422 3 1 24 t\\d+\\.\\d\\d");
 
         follow(browser.findElement(By.linkText("Leases and hosts")));
-        assertThat(summary()).startsWith("1 active leases");
+        assertThat(summary()).startsWith("1 active lease;");
         assertThat(browser.findElement(By.id("leases")).getText()).contains(HOSTILE_CLIENT);
         assertNoAlert();
 

@@ -84,6 +84,7 @@ class DashboardPagesTest extends OnEveryDatabase {
         DashboardFixture f = fill(kind);
         String stage1 = page("/composites/" + f.stage1OnlyId);
         assertThat(stage1).contains("<td class=\"b2\">stage 1 only</td>").doesNotContain("<td class=\"b2\">default");
+        assertThat(stage1).contains("<th>last work</th><td><time datetime=\"" + NOW_TEXT + "\">");
         assertThat(page("/composites?project=bulk")).contains("11000, stage 1 only: 24");
 
         String details = page("/composites/" + f.hostileId);
@@ -93,7 +94,7 @@ class DashboardPagesTest extends OnEveryDatabase {
         assertThat(page("/composites/" + f.primeId)).contains("The number is prime.");
         assertThat(page("/factors")).contains("2 factors, newest first; page 1 of 1.", ">P12</span>", "#2 (C52)", "#1 (C67)");
         assertThat(page("/factors?size=1&page=2")).contains("page 2 of 2.", "<a href=\"/factors?page=1&amp;size=1\" rel=\"prev\"");
-        assertThat(page("/leases")).contains("1 active leases", "&lt;script&gt;alert(1)&lt;/script&gt;-box").doesNotContain("<script>");
+        assertThat(page("/leases")).contains("1 active lease;", "&lt;script&gt;alert(1)&lt;/script&gt;-box").doesNotContain("<script>");
     }
 
     @ParameterizedTest(name = "{0}")

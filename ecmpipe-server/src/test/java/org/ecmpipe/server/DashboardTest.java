@@ -61,6 +61,11 @@ class DashboardTest {
     void timesAreUtcIsoToTheSecond() {
         assertThat(Dashboard.time(T)).isEqualTo("<time datetime=\"2026-11-25T10:00:00Z\">2026-11-25T10:00:00Z</time>");
         assertThat(Dashboard.time(null)).isEqualTo("-");
+        assertThat(Dashboard.lastWork(List.of(ecm(null, true, 1, 1), new WorkGroup(1, "ecm", BigInteger.TEN, null, true, 3, 1, 1, 1,
+                T.plusHours(2))))).isEqualTo(T.plusHours(2));
+        assertThat(Dashboard.lastWork(List.of())).isNull();
+        assertThat(Dashboard.count(1, "attempt")).isEqualTo("1 attempt");
+        assertThat(Dashboard.count(0, "attempt")).isEqualTo("0 attempts");
     }
 
     @Test

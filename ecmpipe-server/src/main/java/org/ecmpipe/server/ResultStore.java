@@ -181,9 +181,11 @@ final class ResultStore {
         }
         if (added > 0) {
             h.createUpdate("""
-                            UPDATE composites SET cofactor = :cof, cofactor_sha256 = :sha, status = :status, updated_at = :now
+                            UPDATE composites SET cofactor = :cof, cofactor_sha256 = :sha, cofactor_prime = :prime, status = :status,
+                              updated_at = :now
                             WHERE id = :id""")
                     .bind("cof", state.cofactor().toString()).bind("sha", sha256(state.cofactor().toString()))
+                    .bind("prime", state.cofactor().equals(BigInteger.ONE) ? null : all.get(state.cofactor()).column())
                     .bind("status", state.fullyFactored() ? "fully_factored" : "composite")
                     .bind("now", now).bind("id", compositeId).execute();
         }
@@ -236,9 +238,10 @@ final class ResultStore {
     private static long insertComposite(Handle h, BigInteger number, String project, Verdict verdict, OffsetDateTime now) {
         String text = number.toString();
         return h.createUpdate("""
-                        INSERT INTO composites (number, number_sha256, digits, project, cofactor, cofactor_sha256, status,
-                          created_at, updated_at)
-                        VALUES (:n, :sha, :digits, :project, :n, :sha, :status, :now, :now)""")
+                        INSERT INTO composites (number, number_sha256, digits, project, cofactor, cofactor_sha256, cofactor_prime,
+                          number_prime, status, created_at, updated_at)
+                        VALUES (:n, :sha, :digits, :project, :n, :sha, :prime, :numberPrime, :status, :now, :now)""")
+                .bind("prime", verdict.column()).bind("numberPrime", verdict == Verdict.PRIME)
                 .bind("n", text).bind("sha", sha256(text)).bind("digits", text.length()).bind("project", project)
                 .bind("status", verdict == Verdict.PRIME ? "fully_factored" : "composite").bind("now", now)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();

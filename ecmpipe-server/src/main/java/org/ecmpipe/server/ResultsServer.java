@@ -109,7 +109,7 @@ public final class ResultsServer implements AutoCloseable {
         app.put("/api/v1/work/{id}/progress", this::heartbeat);
         app.post("/api/v1/work/{id}/complete", ctx -> finish(ctx, "completed"));
         app.delete("/api/v1/work/{id}", ctx -> finish(ctx, "abandoned"));
-        app.get("/", this::dashboard);
+        new DashboardPages(new DashboardQueries(database.jdbi(), clock), clock).register(app);
         app.exception(ApiError.class, (e, ctx) -> {
             if (e.status() == 503) {
                 ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
@@ -238,11 +238,6 @@ public final class ResultsServer implements AutoCloseable {
             out.putNull("next_offset");
         }
         ctx.json(out);
-    }
-
-    private void dashboard(Context ctx) {
-        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-        ctx.html(Dashboard.render(store.list(null, null, limit, intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE))));
     }
 
     private static int intParam(Context ctx, String name, int fallback, int min, int max) {
@@ -966,6 +961,9 @@ public final class ResultsServer implements AutoCloseable {
 
     private void replaceError(Context ctx, int status, String message) {
         String type = ctx.res().getContentType();
+        if (type != null && type.startsWith("text/html") && ctx.result() != null) {
+            return; // a dashboard page that says what was not found
+        }
         if (type == null || !type.startsWith("application/json") || ctx.result() == null || !ctx.result().contains("\"detail\"")) {
             error(ctx, status, null, message);
         }

@@ -101,7 +101,7 @@ class ResultsServerTest {
         assertThat(s.composites("?status=fully_factored")).hasSize(1);
         assertThat(s.composites("?status=composite")).isEmpty();
         s.assertError(s.get("/api/v1/composites/12345"), 404, "number");
-        assertThat(s.get("/").body()).contains("<table>", P.toString(), "fully_factored", "11000, 1873422: 96");
+        assertThat(s.get("/composites").body()).contains("<table id=\"composites\">", P.toString(), "fully factored", "11000, 1873422: 96");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -234,13 +234,20 @@ class ResultsServerTest {
         assertThat(s.json("/api/v1/composites?offset=28").get("next_offset").isNull()).isTrue();
         assertThat(s.json("/api/v1/composites").get("limit").asInt()).isEqualTo(ResultsServer.DEFAULT_PAGE);
         statements.set(0);
-        s.get("/?limit=2");
+        assertThat(s.get("/composites?size=2").statusCode()).isEqualTo(200);
         int dashboard = statements.getAndSet(0);
-        s.get("/?limit=30");
-        assertThat(statements.get()).isEqualTo(dashboard);
+        assertThat(s.get("/composites?size=30").statusCode()).isEqualTo(200);
+        assertThat(statements.getAndSet(0)).isEqualTo(dashboard);
+        assertThat(s.get("/").statusCode()).isEqualTo(200);
+        int overview = statements.getAndSet(0);
+        s.get("/composites/1");
+        int details = statements.getAndSet(0);
+        assertThat(s.get("/leases").statusCode()).isEqualTo(200);
+        // a fixed handful of statements a page, whatever its rows (one batched query per kind, never one per row)
+        assertThat(List.of(dashboard, overview, details, statements.get())).allMatch(n -> n <= 15);
         s.assertError(s.get("/api/v1/composites?limit=100000"), 422, "limit");
         s.assertError(s.get("/api/v1/composites?offset=-1"), 422, "offset");
-        s.assertError(s.get("/?limit=x"), 422, "limit");
+        assertThat(s.get("/composites?size=x").statusCode()).isEqualTo(400);
     }
 
     @ParameterizedTest(name = "{0}")

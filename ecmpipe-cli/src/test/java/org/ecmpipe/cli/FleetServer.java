@@ -1,0 +1,120 @@
+package org.ecmpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.ecmpipe.server.Database;
+import org.ecmpipe.server.ResultsServer;
+import org.ecmpipe.server.ServerSettings;
+
+/** A real results server on 127.0.0.1 for fleet tests (embedded H2 in a temp dir), with the queries they check. */
+final class FleetServer implements AutoCloseable {
+    static final String ADMIN_KEY = "fleet-test-admin-key";
+    final Database database;
+    private final ServerSettings settings;
+    private ResultsServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private int port;
+
+    FleetServer(Path dir, Duration leaseTime) {
+        database = Database.embedded(dir);
+        settings = ServerSettings.defaults(ADMIN_KEY).withLeaseTime(leaseTime).withRate(0, 1);
+        start(0);
+    }
+
+    /** (Re)starts the server, on {@code port} (0 for any). */
+    void start(int onPort) {
+        server = new ResultsServer(database, settings, Clock.systemUTC()).start("127.0.0.1", onPort);
+        port = server.port();
+    }
+
+    /** Stops the HTTP server (the database stays): the fleet sees the server down. */
+    void stopHttp() {
+        server.close();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    void add(List<BigInteger> numbers, double targetT) throws Exception {
+        String body = mapper.createObjectNode().put("target_t_level", targetT)
+                .set("composites", mapper.valueToTree(numbers.stream().map(BigInteger::toString).toList())).toString();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/admin/composites"))
+                .header("X-Admin-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    JsonNode composite(BigInteger n) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/composites/" + n)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return mapper.readTree(r.body());
+    }
+
+    /** The factors the server holds for {@code n}. */
+    List<BigInteger> factors(BigInteger n) throws Exception {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT f.factor FROM factors f JOIN composites c ON c.id = f.composite_id"
+                + " WHERE c.number = :n").bind("n", n.toString()).mapTo(String.class).list()).stream().map(BigInteger::new).toList();
+    }
+
+    long count(String sql) {
+        return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    List<Map<String, Object>> rows(String sql) {
+        return database.jdbi().withHandle(h -> h.createQuery(sql).mapToMap().list());
+    }
+
+    /**
+     * No curve credited twice: each completed lease has exactly one stage-1 (B2 = 0) or whole (both) attempt, no
+     * lease is still active, every residue was completed by exactly one stage-2 attempt, and each stage-1 attempt moved
+     * at most its own curves to stage 2.
+     */
+    void assertCreditedOnce(boolean stage1Role) {
+        assertThat(count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isZero();
+        long leases = count("SELECT COUNT(*) FROM work_leases WHERE status = 'completed'");
+        assertThat(leases).isPositive();
+        if (stage1Role) {
+            assertThat(count("SELECT COUNT(*) FROM attempts WHERE b2 = 0")).isEqualTo(leases);
+            assertThat(count("SELECT COUNT(*) FROM residues WHERE status <> 'completed'")).isZero();
+            assertThat(count("SELECT COUNT(*) FROM residues")).isPositive();
+            assertThat(count("SELECT COUNT(DISTINCT stage2_attempt_id) FROM residues")).isEqualTo(count("SELECT COUNT(*) FROM residues"));
+            assertThat(count("SELECT COUNT(*) FROM attempts WHERE residue_id IS NOT NULL")).isEqualTo(count("SELECT COUNT(*) FROM residues"));
+            assertThat(count("SELECT COUNT(*) FROM attempts WHERE stage2_credited > stage1_curves")).isZero();
+            assertThat(count("SELECT COALESCE(SUM(stage2_credited), 0) FROM attempts"))
+                    .isEqualTo(count("SELECT COALESCE(SUM(stage2_curves), 0) FROM attempts WHERE residue_id IS NOT NULL"));
+            assertThat(count("SELECT COALESCE(SUM(curve_count), 0) FROM residues"))
+                    .isLessThanOrEqualTo(count("SELECT COALESCE(SUM(stage1_curves), 0) FROM attempts WHERE b2 = 0"));
+        } else {
+            assertThat(count("SELECT COUNT(*) FROM attempts")).isEqualTo(leases);
+        }
+        assertThat(count("SELECT COALESCE(SUM(curves_completed), 0) FROM attempts WHERE b2 = 0 OR residue_id IS NULL"))
+                .isLessThanOrEqualTo(count("SELECT COALESCE(SUM(curves), 0) FROM work_leases WHERE status = 'completed'"));
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,97 @@
+package org.ecmpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.ecmpipe.fleet.FleetWorker;
+import org.ecmpipe.fleet.Role;
+import org.ecmpipe.fleet.WorkerOutcome;
+import org.ecmpipe.fleet.WorkerSettings;
+import org.ecmpipe.testing.PlantedNumbers;
+import org.ecmpipe.testing.RealEcm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fleet workers in this JVM against a real results server on 127.0.0.1, real ecm: a stage-1 and a stage-2 worker
+ * together, a both-role worker, a server that goes away and comes back. Numbers carry a planted 8-9 digit prime
+ * (found by any curve at B1=11000, in stage 1 or 2) and 30+ digit primes no curve at that B1 can find.
+ */
+class WorkerTest {
+    @TempDir
+    Path dir;
+    private FleetServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() throws Exception {
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        if (server != null) {
+            server.close();
+        }
+        assertThat(RealEcm.liveEcmDescendants()).isZero();
+    }
+
+    static final List<PlantedNumbers.Planted> NUMBERS = List.of(PlantedNumbers.planted(81, 8, 30, 30),
+            PlantedNumbers.planted(82, 9, 30, 32), PlantedNumbers.planted(83, 31, 33));
+
+    private WorkerSettings settings(Role role, String name, int maxCurves) {
+        return new WorkerSettings(WorkerSettings.apiBase(server.url()), name, role, false, null, null, 2, dir.resolve(name), true,
+                null, "fleet-test", maxCurves, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(600),
+                Duration.ofSeconds(600));
+    }
+
+    private Future<WorkerOutcome> start(WorkerSettings s) {
+        return threads.submit(() -> new FleetWorker(s, Clock.systemUTC()).run());
+    }
+
+    private void assertEveryPlantedFactorFound() throws Exception {
+        for (PlantedNumbers.Planted p : NUMBERS) {
+            List<BigInteger> findable = p.primes().stream().filter(q -> q.toString().length() < 12).toList();
+            assertThat(server.factors(p.n())).as("factors of %s", p.n()).containsExactlyInAnyOrderElementsOf(findable);
+        }
+    }
+
+    @Test
+    @Timeout(300)
+    void aStage1AndAStage2WorkerUntilIdleFindEveryFactorAndCreditEachCurveOnce() throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60));
+        server.add(NUMBERS.stream().map(PlantedNumbers.Planted::n).toList(), 20);
+        Future<WorkerOutcome> stage2 = start(settings(Role.STAGE2, "cpu-box", 1000));
+        Future<WorkerOutcome> stage1 = start(settings(Role.STAGE1, "gpu-box", 40));
+        WorkerOutcome one = stage1.get(240, TimeUnit.SECONDS);
+        WorkerOutcome two = stage2.get(240, TimeUnit.SECONDS);
+        assertThat(one.stopped()).isFalse();
+        assertThat(two.stopped()).isFalse();
+        assertThat(one.leasesDone()).isGreaterThanOrEqualTo(NUMBERS.size());
+        assertThat(two.residuesDone()).isPositive();
+        assertEveryPlantedFactorFound();
+        server.assertCreditedOnce(true);
+        assertThat(server.count("SELECT COUNT(*) FROM composites WHERE status = 'composite' AND curves_to_target > 0")).isZero();
+    }
+
+    @Test
+    @Timeout(300)
+    void aBothRoleWorkerRunsThePipelineOnLeasedCurves() throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60));
+        server.add(NUMBERS.stream().map(PlantedNumbers.Planted::n).toList(), 20);
+        WorkerOutcome both = start(settings(Role.BOTH, "box", 1000)).get(240, TimeUnit.SECONDS);
+        assertThat(both.stopped()).isFalse();
+        assertThat(both.residuesDone()).isZero();
+        assertEveryPlantedFactorFound();
+        server.assertCreditedOnce(false);
+        assertThat(server.count("SELECT COUNT(*) FROM residues")).isZero();
+        assertThat(server.count("SELECT COUNT(*) FROM composites WHERE status = 'composite' AND curves_to_target > 0")).isZero();
+    }
+}

@@ -89,7 +89,12 @@ final class FleetServer implements AutoCloseable {
      * at most its own curves to stage 2.
      */
     void assertCreditedOnce(boolean stage1Role) {
-        assertThat(count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isZero();
+        assertCreditedOnce(stage1Role, 0);
+    }
+
+    /** @param killed leases of killed workers, left active on the server until they expire (never completed) */
+    void assertCreditedOnce(boolean stage1Role, int killed) {
+        assertThat(count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isEqualTo(killed);
         long leases = count("SELECT COUNT(*) FROM work_leases WHERE status = 'completed'");
         assertThat(leases).isPositive();
         if (stage1Role) {
@@ -102,11 +107,17 @@ final class FleetServer implements AutoCloseable {
             assertThat(count("SELECT COALESCE(SUM(stage2_credited), 0) FROM attempts"))
                     .isEqualTo(count("SELECT COALESCE(SUM(stage2_curves), 0) FROM attempts WHERE residue_id IS NOT NULL"));
             assertThat(count("SELECT COALESCE(SUM(curve_count), 0) FROM residues"))
+                    .as("residues %s; attempts %s", rows("SELECT id, client_id, stage1_attempt_id, curve_count FROM residues ORDER BY id"),
+                            rows("SELECT id, client_id, b1, b2, curves_completed, stage1_curves, stage2_curves, stage2_credited,"
+                                    + " residue_id FROM attempts ORDER BY id"))
                     .isLessThanOrEqualTo(count("SELECT COALESCE(SUM(stage1_curves), 0) FROM attempts WHERE b2 = 0"));
         } else {
             assertThat(count("SELECT COUNT(*) FROM attempts")).isEqualTo(leases);
         }
         assertThat(count("SELECT COALESCE(SUM(curves_completed), 0) FROM attempts WHERE b2 = 0 OR residue_id IS NULL"))
+                .as("attempts %s; leases %s", rows("SELECT id, client_id, b1, b2, curves_requested, curves_completed, stage1_curves,"
+                        + " stage2_curves, stage2_credited, residue_id FROM attempts ORDER BY id"),
+                        rows("SELECT client_id, status, curves, leased_at FROM work_leases ORDER BY leased_at"))
                 .isLessThanOrEqualTo(count("SELECT COALESCE(SUM(curves), 0) FROM work_leases WHERE status = 'completed'"));
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ecmpipe.batch.BatchSetupException;
 import org.ecmpipe.batch.ResidueFileRun;
 import org.ecmpipe.batch.Stage2Settings;
 import org.ecmpipe.durable.AtomicFile;
@@ -97,6 +98,14 @@ final class ClaimJob {
                     }
                 });
                 lost = beat.lost();
+            } catch (BatchSetupException e) {
+                boolean stopped = Thread.interrupted();
+                handBack(unit, residue);
+                if (stopped) {
+                    ctx.stop();
+                    return Outcome.of(Ending.HANDED_BACK);
+                }
+                throw e;
             } finally {
                 ctx.engine(() -> { });
                 interrupted = Thread.interrupted();

@@ -2,23 +2,21 @@ package org.ecmpipe.fleet;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.ecmpipe.batch.BatchListener;
 import org.ecmpipe.batch.BatchOutcome;
 import org.ecmpipe.batch.BatchRun;
+import org.ecmpipe.batch.BatchSetupException;
 import org.ecmpipe.batch.NumberSource;
 import org.ecmpipe.batch.RunSettings;
 import org.ecmpipe.composite.Composite;
 import org.ecmpipe.fleet.WorkerContext.Ending;
 import org.ecmpipe.fleet.WorkerContext.Outcome;
-import org.ecmpipe.ledger.Layout;
+import org.ecmpipe.ledger.WorkDir;
 import org.ecmpipe.residue.ResidueFile;
 import org.ecmpipe.result.CompositeResult;
 import org.slf4j.Logger;
@@ -68,6 +66,15 @@ final class LeaseJob {
                 outcome = engine.run(new NumberSource("lease " + leased.id(), List.of(new Composite(0, leased.composite().toString(),
                         leased.composite()))), BatchListener.NONE, false, true);
                 lost = beat.lost();
+            } catch (BatchSetupException e) {
+                // the engine could not start (ecm missing, or the stop came while it probed ecm): nothing ran
+                boolean stopped = Thread.interrupted();
+                handBack(leased, stopped ? "worker stopped" : e.getMessage());
+                if (stopped) {
+                    ctx.stop();
+                    return Outcome.of(Ending.HANDED_BACK);
+                }
+                throw e;
             } finally {
                 ctx.engine(() -> { });
                 interrupted = Thread.interrupted();
@@ -150,24 +157,25 @@ final class LeaseJob {
         }
     }
 
-    /** The stage-1 residue files worth a stage 2: none when the number is factored or its cofactor prime. */
+    /**
+     * The residue file of the number's stage 1, as the engine journaled it, when it is worth a stage 2: none when the
+     * number is factored or its cofactor prime. Leftovers of a stage 1 a kill cut short are not uploaded.
+     */
     private static List<Path> residueFiles(Path runDir, CompositeResult r) throws IOException {
-        List<Path> out = new ArrayList<>();
-        Path dir = Layout.of(runDir).residueDir();
-        if (r.cofactorPrime() || r.cofactor() == null || r.cofactor().compareTo(BigInteger.ONE) <= 0 || !Files.isDirectory(dir)) {
-            return out;
+        if (r.cofactorPrime() || r.cofactor() == null || r.cofactor().compareTo(BigInteger.ONE) <= 0) {
+            return List.of();
         }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.sav")) {
-            for (Path f : s) {
-                ResidueFile.Contents c = ResidueFile.read(f);
-                if (!c.residues().isEmpty() && c.problems().isEmpty()
-                        && c.residues().stream().noneMatch(x -> x.n().compareTo(BigInteger.ONE) <= 0)) {
-                    out.add(f);
-                }
-            }
+        Optional<Path> file = WorkDir.stage1ResidueFile(runDir, r.composite(), r.b1());
+        if (file.isEmpty()) {
+            log.warn("no residue file journaled for the stage 1 of {}: nothing to upload", r.composite());
+            return List.of();
         }
-        Collections.sort(out);
-        return out;
+        ResidueFile.Contents c = ResidueFile.read(file.get());
+        if (c.residues().isEmpty() || !c.problems().isEmpty()
+                || c.residues().stream().anyMatch(x -> x.n().compareTo(BigInteger.ONE) <= 0)) {
+            return List.of();
+        }
+        return List.of(file.get());
     }
 
     private RunSettings settings(WorkUnit unit, Path runDir) {

@@ -362,6 +362,24 @@ public final class WorkDir implements AutoCloseable {
         }
     }
 
+    /**
+     * The residue file of the newest finished stage 1 of {@code number} journaled in the work dir at {@code root}, when
+     * it is still there with the SHA-256 recorded then (other files in {@code residues/} may be leftovers of a stage 1
+     * a crash cut short). Read when no run holds the work dir (the fleet worker, after its run on a lease).
+     */
+    public static Optional<Path> stage1ResidueFile(Path root, BigInteger number, long b1) throws IOException {
+        Path file = Layout.of(root).journalFile();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (Journal journal = Journal.open(file)) {
+            return journal.state().lastStage1Done(number.toString())
+                    .filter(d -> d.sha256() != null && (d.b1() == null || d.b1() == b1))
+                    .filter(d -> Files.exists(Path.of(d.residueFile())) && d.sha256().equals(sha256(Path.of(d.residueFile()))))
+                    .map(d -> Path.of(d.residueFile()));
+        }
+    }
+
     /** A fresh residue file name for stage 1 of the number at {@code position} (ecm refuses to overwrite a file). */
     public Path newResidueFile(int position, BigInteger ecmInput) throws IOException {
         Files.createDirectories(layout.residueDir());

@@ -89,11 +89,18 @@ final class FleetServer implements AutoCloseable {
      * at most its own curves to stage 2.
      */
     void assertCreditedOnce(boolean stage1Role) {
-        assertCreditedOnce(stage1Role, 0);
+        assertCreditedOnce(stage1Role, 0, 1);
     }
 
-    /** @param killed leases of killed workers, left active on the server until they expire (never completed) */
     void assertCreditedOnce(boolean stage1Role, int killed) {
+        assertCreditedOnce(stage1Role, killed, 1);
+    }
+
+    /**
+     * @param killed leases of killed workers, left active on the server until they expire (never completed)
+     * @param batch the GPU's batch size: a GPU runs whole batches, so a lease's curves are rounded up to it (1: CPU)
+     */
+    void assertCreditedOnce(boolean stage1Role, int killed, int batch) {
         assertThat(count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isEqualTo(killed);
         long leases = count("SELECT COUNT(*) FROM work_leases WHERE status = 'completed'");
         assertThat(leases).isPositive();
@@ -118,7 +125,8 @@ final class FleetServer implements AutoCloseable {
                 .as("attempts %s; leases %s", rows("SELECT id, client_id, b1, b2, curves_requested, curves_completed, stage1_curves,"
                         + " stage2_curves, stage2_credited, residue_id FROM attempts ORDER BY id"),
                         rows("SELECT client_id, status, curves, leased_at FROM work_leases ORDER BY leased_at"))
-                .isLessThanOrEqualTo(count("SELECT COALESCE(SUM(curves), 0) FROM work_leases WHERE status = 'completed'"));
+                .isLessThanOrEqualTo(count("SELECT COALESCE(SUM((curves + " + (batch - 1) + ") / " + batch + " * " + batch
+                        + "), 0) FROM work_leases WHERE status = 'completed'"));
     }
 
     @Override

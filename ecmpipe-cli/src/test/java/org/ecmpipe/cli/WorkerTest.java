@@ -1,6 +1,7 @@
 package org.ecmpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.ecmpipe.fleet.FleetWorker;
 import org.ecmpipe.fleet.Role;
 import org.ecmpipe.fleet.WorkerOutcome;
 import org.ecmpipe.fleet.WorkerSettings;
+import org.ecmpipe.testing.GpuStandIn;
 import org.ecmpipe.testing.PlantedNumbers;
 import org.ecmpipe.testing.RealEcm;
 import org.junit.jupiter.api.AfterEach;
@@ -93,5 +95,51 @@ class WorkerTest {
         server.assertCreditedOnce(false);
         assertThat(server.count("SELECT COUNT(*) FROM residues")).isZero();
         assertThat(server.count("SELECT COUNT(*) FROM composites WHERE status = 'composite' AND curves_to_target > 0")).isZero();
+    }
+
+    @Test
+    @Timeout(300)
+    void workersWaitOutAServerOutageAndLoseNothing() throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(120));
+        server.add(NUMBERS.stream().map(PlantedNumbers.Planted::n).toList(), 20);
+        int port = server.port();
+        Future<WorkerOutcome> stage2 = start(settings(Role.STAGE2, "cpu-box", 1000));
+        Future<WorkerOutcome> stage1 = start(settings(Role.STAGE1, "gpu-box", 20));
+        await().atMost(Duration.ofSeconds(120)).until(() -> server.count("SELECT COUNT(*) FROM residues WHERE status = 'completed'") > 0);
+        server.stopHttp(); // down mid-run: requests fail to connect; stage 1 and 2 go on, their results wait
+        Thread.sleep(6000);
+        assertThat(stage1.isDone()).isFalse();
+        assertThat(stage2.isDone()).isFalse();
+        server.start(port);
+        WorkerOutcome one = stage1.get(240, TimeUnit.SECONDS);
+        WorkerOutcome two = stage2.get(240, TimeUnit.SECONDS);
+        assertThat(one.stopped()).isFalse();
+        assertThat(two.stopped()).isFalse();
+        assertEveryPlantedFactorFound();
+        server.assertCreditedOnce(true);
+        assertThat(server.count("SELECT COUNT(*) FROM composites WHERE status = 'composite' AND curves_to_target > 0")).isZero();
+    }
+
+    @Test
+    @Timeout(300)
+    void aGpuStage1WorkerOnTheStandInFeedsACpuStage2Worker() throws Exception {
+        Path standIn = GpuStandIn.install(dir.resolve("bin"));
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60));
+        List<PlantedNumbers.Planted> two = NUMBERS.subList(0, 2);
+        server.add(two.stream().map(PlantedNumbers.Planted::n).toList(), 20);
+        WorkerSettings cpu = settings(Role.STAGE1, "gpu-box", 32);
+        WorkerSettings gpu = new WorkerSettings(cpu.api(), cpu.clientId(), Role.STAGE1, true, 0, null, 1, cpu.workDir(), true,
+                standIn, null, 32, cpu.poll(), cpu.idleWait(), cpu.stage1Timeout(), cpu.curveTimeout());
+        Future<WorkerOutcome> stage2 = start(settings(Role.STAGE2, "cpu-box", 1000));
+        WorkerOutcome one = start(gpu).get(240, TimeUnit.SECONDS);
+        assertThat(stage2.get(240, TimeUnit.SECONDS).stopped()).isFalse();
+        assertThat(one.leasesDone()).isGreaterThanOrEqualTo(2);
+        for (PlantedNumbers.Planted p : two) {
+            assertThat(server.factors(p.n())).contains(p.smallest());
+        }
+        assertThat(server.count("SELECT COUNT(*) FROM attempts WHERE b2 = 0 AND parametrization <> 3")).isZero();
+        // the stand-in, like GMP-ECM's GPU code, runs whole batches of 32 curves: a lease of 14 curves runs 32
+        assertThat(server.count("SELECT COUNT(*) FROM attempts WHERE b2 = 0 AND MOD(curves_completed, 32) <> 0")).isZero();
+        server.assertCreditedOnce(true, 0, 32);
     }
 }

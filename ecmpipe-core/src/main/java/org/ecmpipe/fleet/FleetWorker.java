@@ -18,6 +18,8 @@ import org.ecmpipe.batch.BatchSetupException;
 import org.ecmpipe.fleet.WorkerContext.Ending;
 import org.ecmpipe.fleet.WorkerContext.Outcome;
 import org.ecmpipe.ledger.Layout;
+import org.ecmpipe.ledger.WorkDir;
+import org.ecmpipe.ledger.WorkDirException;
 import org.ecmpipe.submit.SubmissionClient.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +118,7 @@ public final class FleetWorker {
         log.info("Worker {} ({}) on {}: leases of {} s, heartbeat every {} s", settings.clientId(), settings.role().wire(),
                 ctx.api.api(), leaseTime.toSeconds(), Heartbeat.period(leaseTime).toSeconds());
         for (WorkUnit unit : ctx.store.held()) {
+            reapOrphans(ctx.store.runDir(unit)); // ecm processes a killed worker left running on this unit
             if (!record(unit, runUnit(ctx, unit, leaseTime, true)) || ctx.stopping()) {
                 return tally(true);
             }
@@ -170,6 +173,20 @@ public final class FleetWorker {
             default -> { }
         }
         return outcome.ending() != Ending.HANDED_BACK;
+    }
+
+    private void reapOrphans(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (WorkDir w = WorkDir.open(runDir, null, clock)) {
+            int ended = w.reapOrphans();
+            if (ended > 0) {
+                log.info("Ended {} ecm process(es) a killed worker left running in {}", ended, runDir);
+            }
+        } catch (WorkDirException e) {
+            throw new BatchSetupException(e.getMessage());
+        }
     }
 
     private Optional<WorkUnit> take(WorkerContext ctx, Duration leaseTime) throws IOException, InterruptedException {

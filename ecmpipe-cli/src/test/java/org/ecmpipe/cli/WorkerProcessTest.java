@@ -59,9 +59,13 @@ class WorkerProcessTest {
     }
 
     private Process worker(String name, String... extra) throws Exception {
+        return process(name, "stage1", extra);
+    }
+
+    private Process process(String name, String role, String... extra) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "--server", server.url(),
-                "--role", "stage1", "--no-gpu", "--work-dir", dir.resolve(name).toString(), "--client-id", name,
+                "--role", role, "--no-gpu", "--work-dir", dir.resolve(name).toString(), "--client-id", name,
                 "--max-curves", "150", "--poll-seconds", "1", "--idle-wait", "5"));
         command.addAll(List.of(extra));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
@@ -83,12 +87,16 @@ class WorkerProcessTest {
     }
 
     private List<Path> leaseDirs(String name) throws Exception {
+        return unitDirs(name, "lease-");
+    }
+
+    private List<Path> unitDirs(String name, String prefix) throws Exception {
         Path fleet = dir.resolve(name).resolve("fleet");
         if (!Files.isDirectory(fleet)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(fleet)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("lease-")).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
         }
     }
 
@@ -149,11 +157,13 @@ class WorkerProcessTest {
         assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
         ecm.forEach(ProcessHandle::destroyForcibly);
 
-        Future<WorkerOutcome> stage2 = stage2Worker();
+        Process stage2 = process("cpu-box", "stage2", "--until-idle", "--stage2-workers", "2");
         Process other = worker("box-b", "--until-idle");
         assertThat(other.waitFor(240, TimeUnit.SECONDS)).isTrue();
         assertThat(other.exitValue()).as(log("box-b")).isZero();
-        assertThat(stage2.get(240, TimeUnit.SECONDS).stopped()).isFalse();
+        assertThat(stage2.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(stage2.exitValue()).as(log("cpu-box")).isZero();
+        assertThat(log("cpu-box")).containsPattern("Worker cpu-box \\(stage2\\): 0 lease\\(s\\) and [1-9][0-9]* residue file\\(s\\) done");
         // the killed worker's lease ran out and its curves were leased again: the target is reached without it
         assertThat(server.rows("SELECT status, expires_at FROM work_leases WHERE id = '" + leaseId + "'").getFirst().get("status"))
                 .isEqualTo("active");
@@ -184,5 +194,37 @@ class WorkerProcessTest {
         assertThat(server.count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isZero();
         BigInteger n = NUMBER.n();
         assertThat(server.composite(n).get("curves_to_target").asLong()).isPositive();
+    }
+
+    @Test
+    @Timeout(300)
+    void aStage2WorkerKilledMidClaimAndRestartedRunsThatStage2OnceMoreAndCompletesIt() throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60));
+        server.add(List.of(NUMBER.n()), 25);
+        WorkerSettings s1 = new WorkerSettings(WorkerSettings.apiBase(server.url()), "gpu-box", Role.STAGE1, false, null, null, 1,
+                dir.resolve("gpu-box"), true, null, null, 150, Duration.ofMillis(500), Duration.ofSeconds(5),
+                Duration.ofSeconds(600), Duration.ofSeconds(600));
+        Future<WorkerOutcome> stage1 = threads.submit(() -> new FleetWorker(s1, Clock.systemUTC()).run());
+        Process first = process("cpu-box", "stage2");
+        List<ProcessHandle> ecm = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            ecm.clear();
+            first.descendants().filter(h -> List.of(h.info().arguments().orElse(new String[0])).contains("-resume")).forEach(ecm::add);
+            return !ecm.isEmpty() && unitDirs("cpu-box", "claim-").size() == 1;
+        });
+        String claim = unitDirs("cpu-box", "claim-").getFirst().getFileName().toString();
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        orphans.addAll(ecm);
+        assertThat(server.count("SELECT COUNT(*) FROM residues WHERE status = 'claimed' AND claimed_by = 'cpu-box'")).isEqualTo(1);
+
+        Process again = process("cpu-box", "stage2", "--until-idle");
+        assertThat(again.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).as(log("cpu-box")).isZero();
+        assertThat(log("cpu-box")).contains("Resuming residue " + claim.substring("claim-".length()));
+        assertThat(ecm).noneMatch(ProcessHandle::isAlive);
+        assertThat(stage1.get(240, TimeUnit.SECONDS).stopped()).isFalse();
+        assertThat(Files.exists(dir.resolve("cpu-box/fleet/finished/" + claim))).isTrue();
+        server.assertCreditedOnce(true);
     }
 }

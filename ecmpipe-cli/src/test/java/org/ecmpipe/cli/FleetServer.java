@@ -29,12 +29,29 @@ final class FleetServer implements AutoCloseable {
     private int port;
 
     FleetServer(Path dir, Duration leaseTime) {
-        database = Database.embedded(dir);
+        this(dir, leaseTime, false);
+    }
+
+    /** @param postgres on the PostgreSQL of {@code ECMPIPE_TEST_POSTGRES_URL} (emptied first), else H2 in {@code dir} */
+    FleetServer(Path dir, Duration leaseTime, boolean postgres) {
+        if (postgres) {
+            database = Database.connect(System.getenv("ECMPIPE_TEST_POSTGRES_URL"), System.getenv("ECMPIPE_TEST_POSTGRES_USER"),
+                    System.getenv("ECMPIPE_TEST_POSTGRES_PASSWORD"));
+            database.jdbi().useHandle(h -> h.execute("TRUNCATE factors, attempts, composites RESTART IDENTITY CASCADE"));
+        } else {
+            database = Database.embedded(dir);
+        }
         settings = ServerSettings.defaults(ADMIN_KEY).withLeaseTime(leaseTime).withRate(0, 1);
         start(0);
     }
 
     /** (Re)starts the server, on {@code port} (0 for any). */
+    /** The databases to run on: H2, and PostgreSQL when {@code ECMPIPE_TEST_POSTGRES_URL} names one. */
+    static List<Boolean> databases() {
+        String url = System.getenv("ECMPIPE_TEST_POSTGRES_URL");
+        return url == null || url.isBlank() ? List.of(false) : List.of(false, true);
+    }
+
     void start(int onPort) {
         server = new ResultsServer(database, settings, Clock.systemUTC()).start("127.0.0.1", onPort);
         port = server.port();

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fleet workers in this JVM against a real results server on 127.0.0.1, real ecm: a stage-1 and a stage-2 worker
@@ -65,10 +67,15 @@ class WorkerTest {
         }
     }
 
-    @Test
+    static List<Boolean> databases() {
+        return FleetServer.databases();
+    }
+
+    @ParameterizedTest(name = "PostgreSQL: {0}")
+    @MethodSource("databases")
     @Timeout(300)
-    void aStage1AndAStage2WorkerUntilIdleFindEveryFactorAndCreditEachCurveOnce() throws Exception {
-        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60));
+    void aStage1AndAStage2WorkerUntilIdleFindEveryFactorAndCreditEachCurveOnce(boolean postgres) throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60), postgres);
         server.add(NUMBERS.stream().map(PlantedNumbers.Planted::n).toList(), 20);
         Future<WorkerOutcome> stage2 = start(settings(Role.STAGE2, "cpu-box", 1000));
         Future<WorkerOutcome> stage1 = start(settings(Role.STAGE1, "gpu-box", 40));
@@ -141,5 +148,18 @@ class WorkerTest {
         // the stand-in, like GMP-ECM's GPU code, runs whole batches of 32 curves: a lease of 14 curves runs 32
         assertThat(server.count("SELECT COUNT(*) FROM attempts WHERE b2 = 0 AND MOD(curves_completed, 32) <> 0")).isZero();
         server.assertCreditedOnce(true, 0, 32);
+    }
+
+    @Test
+    void usageErrorsExitWith2AndTheHelpNamesEveryOption() {
+        Console console = new Console();
+        assertThat(console.run("worker", "--server", "http://127.0.0.1:9", "--role", "stage3")).isEqualTo(ExitCodes.USAGE);
+        assertThat(console.err.toString()).contains("--role must be stage1, stage2 or both, not 'stage3'");
+        assertThat(console.runAfresh("worker", "--server", "ftp://host", "--role", "stage1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(console.err.toString()).contains("must be an http:// or https:// URL");
+        assertThat(console.runAfresh("worker", "--role", "stage1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(console.runAfresh("worker", "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(console.out.toString()).contains("--server", "--role", "--no-gpu", "--gpu-device", "--stage2-workers",
+                "--work-dir", "--client-id", "--until-idle", "--max-curves", "--idle-wait", "hands the held lease or claim back");
     }
 }

@@ -128,6 +128,7 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        java.nio.file.Files.createDirectories(workDir);
         Logging.configure(verbose, Layout.of(workDir).logFile());
         FleetWorker worker = new FleetWorker(settings, Clock.systemUTC());
         WorkerOutcome outcome;

@@ -162,4 +162,31 @@ class WorkerTest {
         assertThat(console.out.toString()).contains("--server", "--role", "--no-gpu", "--gpu-device", "--stage2-workers",
                 "--work-dir", "--client-id", "--until-idle", "--max-curves", "--idle-wait", "hands the held lease or claim back");
     }
+
+    @Test
+    @Timeout(300)
+    void aLeaseCancelledBecauseAFactorWasFoundElsewhereEndsItsEcmAndTheWorkerMovesOn() throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(3)); // heartbeat every second
+        PlantedNumbers.Planted p = PlantedNumbers.planted(84, 35, 170); // c205: its stage 1 takes seconds
+        server.add(List.of(p.n()), 30);
+        Future<WorkerOutcome> worker = start(settings(Role.STAGE1, "gpu-box", 1000));
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'") == 1
+                && RealEcm.liveEcmDescendants() > 0);
+        // another client finds the 35-digit factor: the cofactor (a 170-digit prime) needs no more work
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.url() + "/api/v1/submit_result")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        {"composite": "%s", "client_id": "elsewhere", "method": "ecm", "program": "gmp-ecm",
+                         "parameters": {"b1": 3000000, "b2": null, "curves": 1, "parametrization": 3, "sigma": "3:12345"},
+                         "results": {"curves_completed": 1, "factor_found": "%s", "execution_time": 1.0}}"""
+                        .formatted(p.n(), p.smallest()))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        WorkerOutcome outcome = worker.get(120, TimeUnit.SECONDS);
+        assertThat(outcome.stopped()).isFalse();
+        assertThat(outcome.leasesDone()).isZero();
+        assertThat(server.rows("SELECT status FROM work_leases").getFirst().get("status")).isIn("cancelled", "abandoned");
+        assertThat(server.count("SELECT COUNT(*) FROM attempts WHERE client_id = 'gpu-box'")).isZero();
+        assertThat(RealEcm.liveEcmDescendants()).isZero();
+        assertThat(dir.resolve("gpu-box/fleet/finished")).isDirectory();
+    }
 }

@@ -103,6 +103,9 @@ public final class FleetWorker {
         }
     }
 
+    /** Units failing one after another on this host (ecm crashing, ...): past this many the worker stops. */
+    static final int MAX_FAILED_IN_A_ROW = 3;
+    private int failedInARow;
     private int leasesDone;
     private int residuesDone;
     private int handedBack;
@@ -114,7 +117,7 @@ public final class FleetWorker {
 
     private WorkerOutcome loop(WorkerContext ctx) throws IOException, InterruptedException {
         FleetApi.Pending first = ctx.retry.call("reaching the server", ctx.api::pending);
-        Duration leaseTime = Duration.ofSeconds(Math.max(10, first.leaseSeconds()));
+        Duration leaseTime = Duration.ofSeconds(Math.max(1, first.leaseSeconds()));
         log.info("Worker {} ({}) on {}: leases of {} s, heartbeat every {} s", settings.clientId(), settings.role().wire(),
                 ctx.api.api(), leaseTime.toSeconds(), Heartbeat.period(leaseTime).toSeconds());
         for (WorkUnit unit : ctx.store.held()) {
@@ -156,7 +159,12 @@ public final class FleetWorker {
     }
 
     /** Counts a unit's ending; false when the worker must stop. */
-    private boolean record(WorkUnit unit, Outcome outcome) {
+    private boolean record(WorkUnit unit, Outcome outcome) throws IOException {
+        failedInARow = outcome.ending() == Ending.FAILED ? failedInARow + 1 : 0;
+        if (failedInARow >= MAX_FAILED_IN_A_ROW) {
+            throw new IOException(failedInARow + " units in a row failed on this host (the last: " + unit + "); stopping rather"
+                    + " than taking more work to fail: see " + Layout.of(settings.workDir()).logFile());
+        }
         switch (outcome.ending()) {
             case DONE -> {
                 if (unit.lease()) {

@@ -183,6 +183,11 @@ public final class FleetWorker {
         return outcome.ending() != Ending.HANDED_BACK;
     }
 
+    /** How long a residue claim holds without a heartbeat: the server's lease time, at least the 10 s it accepts. */
+    static Duration claimTime(Duration leaseTime) {
+        return leaseTime.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : leaseTime;
+    }
+
     private void reapOrphans(Path runDir) throws IOException {
         if (!Files.isDirectory(runDir)) {
             return;
@@ -203,7 +208,7 @@ public final class FleetWorker {
             int param = 3; // the GPU's; CPU stage 1 too, as in `run` (GMP-ECM 7.0.5+ saves param-1 residues without PARAM)
             unit = ctx.retry.call("asking for work", () -> ctx.api.lease(settings.maxCurves(), param)).map(WorkUnit::of);
         } else {
-            unit = ctx.retry.call("asking for residues", () -> ctx.api.claim(leaseTime.toSeconds())).map(WorkUnit::of);
+            unit = ctx.retry.call("asking for residues", () -> ctx.api.claim(claimTime(leaseTime).toSeconds())).map(WorkUnit::of);
         }
         if (unit.isPresent()) {
             ctx.store.save(unit.get()); // journaled before anything runs
@@ -213,6 +218,6 @@ public final class FleetWorker {
 
     private Outcome runUnit(WorkerContext ctx, WorkUnit unit, Duration leaseTime, boolean resumed)
             throws IOException, InterruptedException {
-        return unit.lease() ? new LeaseJob(ctx).run(unit, leaseTime, resumed) : new ClaimJob(ctx).run(unit, leaseTime, resumed);
+        return unit.lease() ? new LeaseJob(ctx).run(unit, leaseTime, resumed) : new ClaimJob(ctx).run(unit, claimTime(leaseTime), resumed);
     }
 }

@@ -124,6 +124,8 @@ final class FleetServer implements AutoCloseable {
         if (stage1Role) {
             assertThat(count("SELECT COUNT(*) FROM attempts WHERE b2 = 0")).isEqualTo(leases);
             assertThat(count("SELECT COUNT(*) FROM residues WHERE status <> 'completed'")).isZero();
+            // every stage 1 uploaded its residues (split by N when ecm went on with a cofactor after a factor)
+            assertThat(count("SELECT COUNT(DISTINCT stage1_attempt_id) FROM residues")).isEqualTo(count("SELECT COUNT(*) FROM attempts WHERE b2 = 0"));
             assertThat(count("SELECT COUNT(*) FROM residues")).isPositive();
             assertThat(count("SELECT COUNT(DISTINCT stage2_attempt_id) FROM residues")).isEqualTo(count("SELECT COUNT(*) FROM residues"));
             assertThat(count("SELECT COUNT(*) FROM attempts WHERE residue_id IS NOT NULL")).isEqualTo(count("SELECT COUNT(*) FROM residues"));

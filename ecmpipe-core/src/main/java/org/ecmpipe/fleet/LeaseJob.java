@@ -17,6 +17,7 @@ import org.ecmpipe.composite.Composite;
 import org.ecmpipe.fleet.WorkerContext.Ending;
 import org.ecmpipe.fleet.WorkerContext.Outcome;
 import org.ecmpipe.ledger.WorkDir;
+import org.ecmpipe.composite.Primality;
 import org.ecmpipe.residue.ResidueFile;
 import org.ecmpipe.result.CompositeResult;
 import org.slf4j.Logger;
@@ -158,8 +159,9 @@ final class LeaseJob {
     }
 
     /**
-     * The residue file of the number's stage 1, as the engine journaled it, when it is worth a stage 2: none when the
-     * number is factored or its cofactor prime. Leftovers of a stage 1 a kill cut short are not uploaded.
+     * The residue file of the number's stage 1, as the engine journaled it, when it is worth a stage 2 (split by N when
+     * ecm went on with a cofactor): none when the number is factored or its cofactor prime. Leftovers of a stage 1 a
+     * kill cut short are not uploaded.
      */
     private static List<Path> residueFiles(Path runDir, CompositeResult r) throws IOException {
         if (r.cofactorPrime() || r.cofactor() == null || r.cofactor().compareTo(BigInteger.ONE) <= 0) {
@@ -171,11 +173,29 @@ final class LeaseJob {
             return List.of();
         }
         ResidueFile.Contents c = ResidueFile.read(file.get());
-        if (c.residues().isEmpty() || !c.problems().isEmpty()
-                || c.residues().stream().anyMatch(x -> x.n().compareTo(BigInteger.ONE) <= 0)) {
+        if (c.residues().isEmpty() || !c.problems().isEmpty()) {
             return List.of();
         }
-        return List.of(file.get());
+        // after a factor, ecm goes on with the cofactor: its later lines have that N. The server takes one N a file,
+        // so each N's lines go up as their own file (same attempt); a prime or unit N needs no stage 2
+        java.util.Map<BigInteger, List<org.ecmpipe.residue.Residue>> byN = new java.util.LinkedHashMap<>();
+        c.residues().forEach(x -> byN.computeIfAbsent(x.n(), k -> new java.util.ArrayList<>()).add(x));
+        if (byN.size() == 1) {
+            BigInteger n = byN.keySet().iterator().next();
+            return n.compareTo(BigInteger.ONE) <= 0 || Primality.isPrime(n) ? List.of() : List.of(file.get());
+        }
+        List<Path> parts = new java.util.ArrayList<>();
+        int i = 0;
+        for (var g : byN.entrySet()) {
+            i++;
+            if (g.getKey().compareTo(BigInteger.ONE) <= 0 || Primality.isPrime(g.getKey())) {
+                continue;
+            }
+            Path part = file.get().resolveSibling(file.get().getFileName() + ".n" + i + ".sav");
+            ResidueFile.write(part, g.getValue());
+            parts.add(part);
+        }
+        return parts;
     }
 
     private RunSettings settings(WorkUnit unit, Path runDir) {

@@ -120,6 +120,20 @@ class WorkerProcessTest {
         List<ProcessHandle> ecm = midLease(first, "gpu-box");
         String leaseDir = leaseDirs("gpu-box").getFirst().getFileName().toString();
         String leaseId = leaseDir.substring("lease-".length());
+        Path residues = dir.resolve("gpu-box/fleet").resolve(leaseDir).resolve("run/residues");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            try (Stream<Path> files = Files.list(residues)) {
+                return files.anyMatch(f -> {
+                    try {
+                        return Files.readAllLines(f).size() >= 5;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
         first.destroyForcibly(); // SIGKILL: no hand-back, its ecm child is orphaned
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         orphans.addAll(ecm);
@@ -132,6 +146,8 @@ class WorkerProcessTest {
         assertThat(again.waitFor(240, TimeUnit.SECONDS)).isTrue();
         assertThat(again.exitValue()).as(log("gpu-box")).isZero();
         assertThat(log("gpu-box")).contains("Resuming lease " + leaseId);
+        // the curves saved before the kill are kept: stage 1 appends only the missing ones
+        assertThat(log("gpu-box")).containsPattern("stage 1 goes on from the [1-9][0-9]* curves an interrupted run saved");
         assertThat(ecm).noneMatch(ProcessHandle::isAlive); // the orphan was ended by the restarted worker
         assertThat(stage2.get(240, TimeUnit.SECONDS).stopped()).isFalse();
 

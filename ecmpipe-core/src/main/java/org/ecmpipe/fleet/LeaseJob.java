@@ -55,6 +55,9 @@ final class LeaseJob {
                     return Outcome.of(Ending.LOST);
                 }
                 log.info("Resuming {} left by an earlier worker: the lease still holds", leased);
+                if (!ctx.settings.gpu()) {
+                    keepCutStage1(leased, runDir);
+                }
             }
             Thread runner = Thread.currentThread();
             BatchRun engine = new BatchRun(settings(leased, runDir), ctx.clock);
@@ -141,6 +144,37 @@ final class LeaseJob {
         log.info("{} done: {}", unit, WorkerContext.found(result).isEmpty() ? "no factor"
                 : "factor(s) " + WorkerContext.found(result));
         return new Outcome(Ending.DONE, WorkerContext.found(result));
+    }
+
+    /**
+     * The curves a killed worker's CPU stage 1 saved before the kill: journaled in the unit's work dir so the engine
+     * appends only the missing curves to that file instead of running them all again (the newest such file; the
+     * killed worker's ecm was ended before).
+     */
+    private void keepCutStage1(WorkUnit unit, Path runDir) throws IOException {
+        Path residues = org.ecmpipe.ledger.Layout.of(runDir).residueDir();
+        if (!java.nio.file.Files.isDirectory(residues)) {
+            return;
+        }
+        Optional<Path> newest;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(residues)) {
+            newest = files.filter(f -> f.getFileName().toString().endsWith(".sav")).max(java.util.Comparator.comparing(f -> {
+                try {
+                    return java.nio.file.Files.getLastModifiedTime(f);
+                } catch (IOException e) {
+                    return java.nio.file.attribute.FileTime.fromMillis(0);
+                }
+            }));
+        }
+        if (newest.isEmpty()) {
+            return;
+        }
+        try (WorkDir w = WorkDir.open(runDir, null, ctx.clock)) {
+            w.reapOrphans();
+            w.adoptCutStage1(unit.composite(), unit.b1(), newest.get());
+        } catch (org.ecmpipe.ledger.WorkDirException e) {
+            throw new BatchSetupException(e.getMessage());
+        }
     }
 
     private void handBack(WorkUnit unit, String reason) throws IOException {

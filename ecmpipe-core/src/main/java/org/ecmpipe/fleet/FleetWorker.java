@@ -51,6 +51,14 @@ public final class FleetWorker {
     private final Sleeper sleeper;
     private volatile WorkerContext context;
 
+    /** Units failing one after another on this host (ecm crashing, ...): past this many the worker stops. */
+    static final int MAX_FAILED_IN_A_ROW = 3;
+    private int failedInARow;
+    private int leasesDone;
+    private int residuesDone;
+    private int handedBack;
+    private final List<BigInteger> factors = new ArrayList<>();
+
     public FleetWorker(WorkerSettings settings, Clock clock) {
         this(settings, clock, Sleeper.REAL);
     }
@@ -102,14 +110,6 @@ public final class FleetWorker {
             return null;
         }
     }
-
-    /** Units failing one after another on this host (ecm crashing, ...): past this many the worker stops. */
-    static final int MAX_FAILED_IN_A_ROW = 3;
-    private int failedInARow;
-    private int leasesDone;
-    private int residuesDone;
-    private int handedBack;
-    private final List<BigInteger> factors = new ArrayList<>();
 
     private WorkerOutcome tally(boolean stopped) {
         return new WorkerOutcome(leasesDone, residuesDone, handedBack, factors, stopped);

@@ -111,7 +111,7 @@ final class LeaseJob {
         }
         try {
             unit = ctx.submit(unit, result);
-            if (ctx.settings.role() == Role.STAGE1 && !unit.uploaded() && unit.attemptId() != null) {
+            if (ctx.settings.role() != Role.BOTH && !unit.uploaded() && unit.attemptId() != null) {
                 long attempt = unit.attemptId();
                 for (Path file : residueFiles(runDir, result)) {
                     try {
@@ -241,9 +241,10 @@ final class LeaseJob {
             curves = Math.max(1, (unit.curves() + s.gpuCurves() - 1) / s.gpuCurves());
         }
         List<Integer> devices = Collections.singletonList(s.gpuDevice());
-        BigInteger b2 = s.role() == Role.STAGE1 ? BigInteger.ZERO : null;
+        // a lease left in this work dir by a stage-1 run is finished as stage 1 whatever the role now
+        BigInteger b2 = s.role() != Role.BOTH ? BigInteger.ZERO : null;
         return new RunSettings(s.ecmPath(), unit.b1(), b2, curves, gpu ? 3 : unit.param(), gpu, devices, gpuCurves, null, 1,
                 s.stage1Timeout(), s.stage2Workers(), s.curveTimeout(), false, 0, runDir, null, 1,
-                s.role() == Role.STAGE1, null, null, true, true, false, false, null, null, null);
+                s.role() != Role.BOTH, null, null, true, true, false, false, null, null, null);
     }
 }

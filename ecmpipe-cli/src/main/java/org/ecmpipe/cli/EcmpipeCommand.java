@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Factors batches of large integers with ECM by driving GMP-ECM: stage 1 on the GPU"
                 + " (or CPU) while CPU workers run stage 2 of the previous number.",
         subcommands = {RunCommand.class, Stage2Command.class, ResendCommand.class, ServerCommand.class, AdminCommand.class,
+                WorkerCommand.class,
                 DoctorCommand.class,
                 TlevelCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -20,6 +20,8 @@ final class JournalState {
     private JournalEvent.RunStarted lastRun;
     private final Map<String, JournalEvent.Stage1Done> stage1 = new HashMap<>();
     private final Map<String, JournalEvent.Stage1Partial> partialStage1 = new HashMap<>();
+    /** Each number's newest finished stage 1, kept after its result is written (the fleet worker uploads its file). */
+    private final Map<String, JournalEvent.Stage1Done> lastStage1 = new HashMap<>();
     private final Map<String, PartialStage2> stage2 = new HashMap<>();
     private final Set<String> finished = new HashSet<>();
     private final Set<String> toSubmit = new HashSet<>();
@@ -34,6 +36,7 @@ final class JournalState {
             }
             case JournalEvent.Stage1Done d -> {
                 stage1.put(d.number(), d);
+                lastStage1.put(d.number(), d);
                 partialStage1.remove(d.number());
             }
             case JournalEvent.Stage1Partial p -> partialStage1.put(p.number(), p);
@@ -61,6 +64,10 @@ final class JournalState {
             case JournalEvent.ProcessStarted p -> live.put(p.pid(), p);
             case JournalEvent.ProcessEnded e -> live.remove(e.pid());
         }
+    }
+
+    Optional<JournalEvent.Stage1Done> lastStage1Done(String number) {
+        return Optional.ofNullable(lastStage1.get(number));
     }
 
     Optional<JournalEvent.RunStarted> lastRun() {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  *   results.jsonl     one line per finished number (unless --results names another file)
  *   residues/         stage-1 residue files, NNNNN-cDD-XXXXXXXX.sav
  *   outbox/           submissions not yet on the results server; outbox/rejected/ what it refused
+ *   fleet/            the fleet worker's: worker.lock, one directory per lease or residue claim held (lease-ID/,
+ *                     claim-ID/: unit.json, the residue file, run/ = that unit's own work dir), finished/ done units
  * </pre>
  */
 public record Layout(Path root) {
@@ -42,7 +44,12 @@ public record Layout(Path root) {
         return root.resolve("journal.jsonl");
     }
 
-    Path residueDir() {
+    /** The fleet worker's directory ({@code ecmpipe worker}). */
+    public Path fleetDir() {
+        return root.resolve("fleet");
+    }
+
+    public Path residueDir() {
         return root.resolve("residues");
     }
 

@@ -362,6 +362,49 @@ public final class WorkDir implements AutoCloseable {
         }
     }
 
+    /**
+     * The residue file of the newest finished stage 1 of {@code number} journaled in the work dir at {@code root}, when
+     * it is still there with the SHA-256 recorded then (other files in {@code residues/} may be leftovers of a stage 1
+     * a crash cut short). Read when no run holds the work dir (the fleet worker, after its run on a lease).
+     */
+    public static Optional<Path> stage1ResidueFile(Path root, BigInteger number, long b1) throws IOException {
+        Path file = Layout.of(root).journalFile();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (Journal journal = Journal.open(file)) {
+            return journal.state().lastStage1Done(number.toString())
+                    .filter(d -> d.sha256() != null && (d.b1() == null || d.b1() == b1))
+                    .filter(d -> Files.exists(Path.of(d.residueFile())) && d.sha256().equals(sha256(Path.of(d.residueFile()))))
+                    .map(d -> Path.of(d.residueFile()));
+        }
+    }
+
+    /**
+     * After a crash (kill -9) that cut a one-process CPU stage 1 short without journaling it: journals the curves
+     * {@code residueFile} holds (its torn last line dropped) as that stage 1's saved curves, so the next run at this B1
+     * appends only the missing ones ({@code -savea}), as after a graceful stop. Only a file of whole lines for
+     * {@code number} alone at {@code b1}, for a number with no stage 1 journaled as done or cut; false otherwise.
+     * Call after {@link #reapOrphans} (nothing may still be writing the file).
+     */
+    public boolean adoptCutStage1(BigInteger number, long b1, Path residueFile) throws IOException {
+        String key = number.toString();
+        JournalState state = journal.state();
+        if (state.stage1Done(key).isPresent() || state.partialStage1(key).isPresent() || !Files.exists(residueFile)) {
+            return false;
+        }
+        org.ecmpipe.durable.AppendLog.dropTornTail(residueFile);
+        org.ecmpipe.residue.ResidueFile.Contents contents = org.ecmpipe.residue.ResidueFile.read(residueFile);
+        if (contents.residues().isEmpty() || !contents.problems().isEmpty()
+                || contents.residues().stream().anyMatch(r -> !r.n().equals(number) || r.b1() != b1)) {
+            return false;
+        }
+        journal.append(new JournalEvent.Stage1Partial(clock.instant(), key, residueFile.toString(), sha256(residueFile),
+                contents.residues().size(), b1));
+        log.info("the {} curves a killed stage 1 saved in {} are kept", contents.residues().size(), residueFile);
+        return true;
+    }
+
     /** A fresh residue file name for stage 1 of the number at {@code position} (ecm refuses to overwrite a file). */
     public Path newResidueFile(int position, BigInteger ecmInput) throws IOException {
         Files.createDirectories(layout.residueDir());

@@ -255,6 +255,23 @@ final class ResidueExchange {
         });
     }
 
+    /**
+     * A stage-2 host's heartbeat: extends its claim to {@code claimTime} from now. False when the residue is no longer
+     * claimed by this client (completed, released, or claimed by another after it expired): the host must stop.
+     */
+    boolean extend(long id, String clientId, Duration claimTime) {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            Map<String, Object> r = row(h, id, true);
+            if (!"claimed".equals(r.get("status")) || !clientId.equals(r.get("claimed_by"))) {
+                return false;
+            }
+            OffsetDateTime now = now();
+            h.createUpdate("UPDATE residues SET claim_expires_at = :until WHERE id = :id")
+                    .bind("until", now.plus(claimTime)).bind("id", id).execute();
+            return true;
+        });
+    }
+
     /** Hands a claim back: the residue is available again at once. */
     void release(long id, String clientId) {
         jdbi.useTransaction(h -> {

@@ -106,6 +106,8 @@ public final class ResultsServer implements AutoCloseable {
         app.get("/api/v1/residues/{id}/download", this::residueDownload);
         app.post("/api/v1/residues/{id}/complete", this::residueComplete);
         app.delete("/api/v1/residues/{id}/claim", this::residueRelease);
+        app.put("/api/v1/residues/{id}/claim", this::residueExtend);
+        app.get("/api/v1/work/status", this::workStatus);
         app.put("/api/v1/work/{id}/progress", this::heartbeat);
         app.post("/api/v1/work/{id}/complete", ctx -> finish(ctx, "completed"));
         app.delete("/api/v1/work/{id}", ctx -> finish(ctx, "abandoned"));
@@ -698,9 +700,8 @@ public final class ResultsServer implements AutoCloseable {
     /** ecm-wrapper's {@code GET /api/v1/residues/work} (claims one). */
     private void residueClaim(Context ctx) {
         String client = headerClient(ctx);
-        int hours = intParam(ctx, "claim_timeout_hours", 24, 1, 168);
         Optional<ResidueExchange.Claim> claim = residues.claim(client, optionalInt(ctx, "min_digits"), optionalInt(ctx, "max_digits"),
-                optionalInt(ctx, "min_priority"), Duration.ofHours(hours));
+                optionalInt(ctx, "min_priority"), claimTime(ctx));
         ObjectNode o = mapper.createObjectNode();
         if (claim.isEmpty()) {
             for (String f : List.of("residue_id", "composite_id", "composite", "digit_length", "b1", "parametrization", "curve_count",
@@ -751,6 +752,39 @@ public final class ResultsServer implements AutoCloseable {
             o.putNull("new_t_level");
         }
         ctx.json(o.put("message", "Residue completed; its file is deleted"));
+    }
+
+    /**
+     * How long a claim holds: ecmpipe's {@code claim_seconds} (10 s to 7 days; a worker that heartbeats with
+     * {@code PUT /residues/{id}/claim}), else ecm-wrapper's {@code claim_timeout_hours} (1-168, default 24).
+     */
+    private static Duration claimTime(Context ctx) {
+        if (ctx.queryParam("claim_seconds") != null) {
+            return Duration.ofSeconds(intParam(ctx, "claim_seconds", 0, 10, 7 * 24 * 3600));
+        }
+        return Duration.ofHours(intParam(ctx, "claim_timeout_hours", 24, 1, 168));
+    }
+
+    /** {@code PUT /api/v1/residues/{id}/claim?claim_seconds=}: a stage-2 worker's heartbeat, extending its claim. */
+    private void residueExtend(Context ctx) {
+        long id = residueId(ctx);
+        boolean held = residues.extend(id, headerClient(ctx), claimTime(ctx));
+        ObjectNode o = mapper.createObjectNode().put("residue_id", id).put("status", held ? "claimed" : "lost");
+        if (!held) {
+            o.put("message", "stop: residue " + id + " is no longer claimed by this client");
+        }
+        ctx.json(o);
+    }
+
+    /**
+     * {@code GET /api/v1/work/status}: what is pending across the fleet, so a worker run with {@code --until-idle}
+     * knows whether work may still come (a stage-2 worker waits while stage-1 leases are live).
+     */
+    private void workStatus(Context ctx) {
+        WorkLeases.Pending p = leases.pending();
+        ctx.json(mapper.createObjectNode().put("lease_seconds", settings.leaseTime().toSeconds())
+                .put("active_leases", p.activeLeases()).put("leasable_composites", p.leasableComposites())
+                .put("available_residues", p.availableResidues()).put("claimed_residues", p.claimedResidues()));
     }
 
     private void residueRelease(Context ctx) {

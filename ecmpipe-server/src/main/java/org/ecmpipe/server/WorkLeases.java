@@ -39,6 +39,13 @@ final class WorkLeases {
     record State(String id, String status, int curvesCompleted, OffsetDateTime expiresAt) {
     }
 
+    /**
+     * What is on its way across the fleet, for workers deciding whether to wait: live leases, composites with curves
+     * still to lease, residues waiting for stage 2 and residues under a live claim.
+     */
+    record Pending(long activeLeases, long leasableComposites, long availableResidues, long claimedResidues) {
+    }
+
     private static final int CANDIDATES = 32;
     /**
      * The curves of composite {@code c} already on their way: live leases on its current cofactor, and stage-1
@@ -63,6 +70,29 @@ final class WorkLeases {
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** What is pending now (one read-only transaction). */
+    Pending pending() {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            OffsetDateTime now = now();
+            long active = h.createQuery("""
+                            SELECT COUNT(*) FROM work_leases l JOIN composites c ON c.id = l.composite_id
+                            WHERE l.status = 'active' AND l.expires_at > :now AND l.cofactor_sha256 = c.cofactor_sha256
+                              AND c.status = 'composite'""").bind("now", now).mapTo(Long.class).one();
+            long leasable = h.createQuery("SELECT COUNT(*) FROM composites c WHERE c.status = 'composite'"
+                    + " AND c.next_b1 IS NOT NULL AND c.curves_to_target > " + PENDING).bind("now", now).mapTo(Long.class).one();
+            long available = h.createQuery("""
+                            SELECT COUNT(*) FROM residues r JOIN composites c ON c.id = r.composite_id
+                            WHERE c.status = 'composite' AND r.expires_at > :now
+                              AND (r.status = 'available' OR (r.status = 'claimed' AND r.claim_expires_at <= :now))""")
+                    .bind("now", now).mapTo(Long.class).one();
+            long claimed = h.createQuery("""
+                            SELECT COUNT(*) FROM residues r JOIN composites c ON c.id = r.composite_id
+                            WHERE c.status = 'composite' AND r.expires_at > :now AND r.status = 'claimed'
+                              AND r.claim_expires_at > :now""").bind("now", now).mapTo(Long.class).one();
+            return new Pending(active, leasable, available, claimed);
+        });
     }
 
     /** Leases the first composite (priority, then age) whose gap has curves left; empty when none has. */

@@ -258,4 +258,40 @@ class ResidueExchangeTest {
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).doesNotContain("garbage");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aWorkerClaimsForSecondsExtendsItsClaimAndSeesWhatIsPending(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings().withLeaseTime(Duration.ofSeconds(60)), clock);
+        ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^71-1)/9\"],\"target_t_level\":30}", ADMIN_KEY));
+        JsonNode idle = s.json("/api/v1/work/status");
+        assertThat(idle.get("lease_seconds").asLong()).isEqualTo(60);
+        assertThat(idle.get("active_leases").asLong()).isZero();
+        assertThat(idle.get("leasable_composites").asLong()).isEqualTo(1);
+        assertThat(idle.get("available_residues").asLong()).isZero();
+
+        String work = s.json("/api/v1/ecm-work?client_id=gpu-box&max_curves=8").get("work_id").asText();
+        assertThat(s.json("/api/v1/work/status").get("active_leases").asLong()).isEqualTo(1);
+        ok(upload(ecmSave("b.save", 4), "gpu-box", ""));
+        s.post("/api/v1/work/" + work + "/complete?client_id=gpu-box", s.mapper.createObjectNode(), 200);
+        JsonNode waiting = s.json("/api/v1/work/status");
+        assertThat(waiting.get("active_leases").asLong()).isZero();
+        assertThat(waiting.get("available_residues").asLong()).isEqualTo(1);
+
+        s.assertError(as("GET", "/api/v1/residues/work?claim_seconds=5", "cpu-box", null), 422, "claim_seconds");
+        long residue = ok(as("GET", "/api/v1/residues/work?claim_seconds=30", "cpu-box", null)).get("residue_id").asLong();
+        assertThat(s.json("/api/v1/work/status").get("claimed_residues").asLong()).isEqualTo(1);
+        clock.now = clock.now.plusSeconds(20);
+        assertThat(ok(as("PUT", "/api/v1/residues/" + residue + "/claim?claim_seconds=30", "cpu-box", null)).get("status").asText())
+                .isEqualTo("claimed");
+        clock.now = clock.now.plusSeconds(20); // 40 s after the claim: held only thanks to the heartbeat
+        assertThat(ok(as("GET", "/api/v1/residues/work", "other-box", null)).get("residue_id").isNull()).isTrue();
+        assertThat(ok(as("PUT", "/api/v1/residues/" + residue + "/claim?claim_seconds=30", "other-box", null)).get("status").asText())
+                .isEqualTo("lost");
+        clock.now = clock.now.plusSeconds(31); // no heartbeat: another worker takes it, the first one hears it lost it
+        assertThat(s.json("/api/v1/work/status").get("available_residues").asLong()).isEqualTo(1);
+        assertThat(ok(as("GET", "/api/v1/residues/work?claim_seconds=30", "other-box", null)).get("residue_id").asLong()).isEqualTo(residue);
+        assertThat(ok(as("PUT", "/api/v1/residues/" + residue + "/claim?claim_seconds=30", "cpu-box", null)).get("status").asText())
+                .isEqualTo("lost");
+    }
 }

@@ -1,0 +1,109 @@
+package org.ecmpipe.fleet;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.ecmpipe.submit.SubmissionClient.Sleeper;
+import java.util.List;
+import java.util.Optional;
+import org.ecmpipe.composite.Primality;
+import org.ecmpipe.result.CompositeResult;
+import org.ecmpipe.result.Factor;
+import org.ecmpipe.result.ResultsFile;
+import org.ecmpipe.submit.SubmissionBody;
+
+/** What the jobs of one worker share: settings, the server, the retry policy, the unit store, the clock, the stop. */
+final class WorkerContext {
+    final WorkerSettings settings;
+    final FleetApi api;
+    final Retrying retry;
+    final UnitStore store;
+    final Clock clock;
+    private volatile boolean stopping;
+    private volatile Runnable endChildren = () -> { };
+
+    WorkerContext(WorkerSettings settings, FleetApi api, UnitStore store, Clock clock, Sleeper sleeper) {
+        this.settings = settings;
+        this.api = api;
+        this.retry = new Retrying(sleeper, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                () -> stopping || Thread.currentThread().isInterrupted());
+        this.store = store;
+        this.clock = clock;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    void stop() {
+        stopping = true;
+    }
+
+    /** The hard stop of the engine now running (a second Ctrl-C). */
+    void endChildrenNow() {
+        endChildren.run();
+    }
+
+    void engine(Runnable endChildrenNow) {
+        this.endChildren = endChildrenNow;
+    }
+
+    /** How a unit ended. */
+    enum Ending {
+        /** Its result is on the server and the lease or claim completed. */
+        DONE,
+        /** The server took it back (a factor found elsewhere, expired): nothing of it is sent. */
+        LOST,
+        /** The worker was stopped: the lease or claim was handed back. */
+        HANDED_BACK,
+        /** Its number failed here (ecm crashed, ...): handed back with the reason. */
+        FAILED,
+        /** Finished but not all sent (the worker stopped while the server was away): kept for the next start. */
+        KEPT
+    }
+
+    record Outcome(Ending ending, List<BigInteger> factors) {
+        static Outcome of(Ending ending) {
+            return new Outcome(ending, List.of());
+        }
+    }
+
+    /** The newest result the unit's engine recorded for {@code n}, if any. */
+    static Optional<CompositeResult> recorded(Path runDir, BigInteger n) throws IOException {
+        Path file = org.ecmpipe.ledger.Layout.of(runDir).defaultResultsFile();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        List<CompositeResult> all = ResultsFile.read(file).results();
+        return all.reversed().stream().filter(r -> r.composite().equals(n)).findFirst();
+    }
+
+    /**
+     * Submits a finished number once (its submission id makes a repeat after a crash count once) and journals the
+     * attempt id; every factor is checked first: it divides the number and its primality is our own test's.
+     */
+    WorkUnit submit(WorkUnit unit, CompositeResult result) throws IOException, InterruptedException {
+        if (unit.attemptId() != null || !SubmissionBody.submittable(result)) {
+            return unit;
+        }
+        for (Factor f : result.factors()) {
+            BigInteger p = f.factor();
+            if (p.compareTo(BigInteger.ONE) <= 0 || p.compareTo(result.composite()) >= 0 || result.composite().mod(p).signum() != 0
+                    || f.prime() != Primality.isPrime(p)) {
+                throw new IllegalStateException("factor " + p + " of " + result.composite() + " failed verification; not submitted");
+            }
+        }
+        long attempt = retry.call("submitting " + unit, () -> api.submit(SubmissionBody.of(result, settings.project(),
+                settings.clientId())));
+        WorkUnit sent = unit.submitted(attempt);
+        store.save(sent);
+        return sent;
+    }
+
+    static List<BigInteger> found(CompositeResult r) {
+        return r.factors().stream().filter(f -> f.stage() > 0).map(Factor::factor).toList();
+    }
+}

@@ -116,7 +116,10 @@ class BatchRunTest {
                             + "|stage 1 of number \\d+ could not save its residues in .*is the disk full or read-only.*)");
             Files.delete(filler[0]);
             ResultsFile.Contents before = ResultsFile.read(work.resolve("results.jsonl"));
-            assertThat(before.results()).extracting(CompositeResult::composite).contains(numbers.getFirst().value());
+            // with shared cores (the default with --no-gpu) either number may finish first: the result written before the
+            // disk filled is kept, whichever it is
+            assertThat(before.results()).isNotEmpty().extracting(CompositeResult::composite)
+                    .isSubsetOf(numbers.stream().map(Composite::value).toList());
             assertEachNumberOnceAfterRerun(work, numbers);
         }
     }

@@ -103,6 +103,32 @@ final class NumberResults {
     }
 
     /**
+     * A stage 1 that ran but left no readable residues for a number that still needs stage 2 could not write them
+     * (disk full, file system turned read-only): that is not the number's failure, so the run stops as for any failed
+     * write, and a later run redoes this stage 1.
+     *
+     * @throws IOException naming the file and what is wrong with it
+     */
+    static void checkResiduesSaved(PlannedNumber number, Stage1Result result, boolean stage2Enabled) throws IOException {
+        if (!stage2Enabled || !needsStage2(number, result.factors())) {
+            return;
+        }
+        java.nio.file.Path file = result.residueFile();
+        String problem;
+        if (!Files.exists(file)) {
+            problem = "it is missing";
+        } else {
+            ResidueFile.Contents contents = ResidueFile.read(file);
+            problem = contents.residues().isEmpty() ? "it holds no residue"
+                    : contents.problems().isEmpty() ? null : contents.problems().size() + " line(s) are cut short or damaged";
+        }
+        if (problem != null) {
+            throw new IOException("stage 1 of number " + number.position() + " could not save its residues in " + file
+                    + ": " + problem + " (is the disk full or read-only?)");
+        }
+    }
+
+    /**
      * What stage 1 left: the result when nothing more is to be done (stage 1 failed, settled the number, or stage 2
      * is off), else the stage 2 to run on {@code workers} workers.
      */

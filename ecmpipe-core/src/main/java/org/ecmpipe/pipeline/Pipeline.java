@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.ecmpipe.ecm.EcmException;
-import org.ecmpipe.residue.ResidueFile;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.stage1.Stage1Engine;
 import org.ecmpipe.stage1.Stage1Request;
@@ -224,7 +223,7 @@ public final class Pipeline {
                         result.warnings().forEach(w -> log.warn("[{}/{}] {}", number.position(), work.size(), w));
                     }
                     if (result != null && !result.failed()) {
-                        checkResiduesSaved(number, result);
+                        NumberResults.checkResiduesSaved(number, result, options.stage2Enabled());
                         checkpoints.stage1Done(number, result);
                     }
                     if (result != null) {
@@ -243,29 +242,6 @@ public final class Pipeline {
             }
         }
 
-        /**
-         * A stage 1 that ran but left no readable residues for a number that still needs stage 2 could not write
-         * them (disk full, file system turned read-only): that is not the number's failure, so the run stops as for
-         * any failed write, and a later run redoes this stage 1.
-         */
-        private void checkResiduesSaved(PlannedNumber number, Stage1Result result) throws IOException {
-            if (!options.stage2Enabled() || !NumberResults.needsStage2(number, result.factors())) {
-                return;
-            }
-            Path file = result.residueFile();
-            String problem;
-            if (!Files.exists(file)) {
-                problem = "it is missing";
-            } else {
-                ResidueFile.Contents contents = ResidueFile.read(file);
-                problem = contents.residues().isEmpty() ? "it holds no residue"
-                        : contents.problems().isEmpty() ? null : contents.problems().size() + " line(s) are cut short or damaged";
-            }
-            if (problem != null) {
-                throw new IOException("stage 1 of number " + number.position() + " could not save its residues in " + file
-                        + ": " + problem + " (is the disk full or read-only?)");
-            }
-        }
 
         private void endOfWork() {
             if (stopping.get()) {

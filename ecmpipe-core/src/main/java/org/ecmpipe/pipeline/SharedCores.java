@@ -370,7 +370,7 @@ final class SharedCores {
         }
         result.warnings().forEach(w -> log.warn("[{}/{}] {}", number.position(), work.size(), w));
         if (!result.failed()) {
-            checkResiduesSaved(number, result);
+            NumberResults.checkResiduesSaved(number, result, options.stage2Enabled());
             checkpoints.stage1Done(number, result);
             synchronized (this) {
                 n.stage1Recorded = true;
@@ -523,29 +523,6 @@ final class SharedCores {
             } catch (IOException e) {
                 failed(e);
             }
-        }
-    }
-
-    /**
-     * A stage 1 that ran but left no readable residues for a number that still needs stage 2 could not write them:
-     * the run stops as for any failed write (see {@link Pipeline}).
-     */
-    private void checkResiduesSaved(PlannedNumber number, Stage1Result result) throws IOException {
-        if (!options.stage2Enabled() || !NumberResults.needsStage2(number, result.factors())) {
-            return;
-        }
-        Path file = result.residueFile();
-        String problem;
-        if (!Files.exists(file)) {
-            problem = "it is missing";
-        } else {
-            ResidueFile.Contents contents = ResidueFile.read(file);
-            problem = contents.residues().isEmpty() ? "it holds no residue"
-                    : contents.problems().isEmpty() ? null : contents.problems().size() + " line(s) are cut short or damaged";
-        }
-        if (problem != null) {
-            throw new IOException("stage 1 of number " + number.position() + " could not save its residues in " + file
-                    + ": " + problem + " (is the disk full or read-only?)");
         }
     }
 

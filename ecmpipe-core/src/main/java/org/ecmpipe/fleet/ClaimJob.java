@@ -83,10 +83,10 @@ final class ClaimJob {
                     ctx.settings.curveTimeout(), false, 0, runDir, null, null, null, null), ctx.clock);
             ctx.engine(engine::endChildrenNow);
             ResidueFileRun.Outcome outcome;
-            boolean lost;
             boolean interrupted;
-            try (Heartbeat beat = new Heartbeat(unit.toString(), claimTime, ctx.clock,
-                    () -> ctx.api.extendClaim(residue, claimTime.toSeconds()), runner::interrupt)) {
+            Heartbeat beat = new Heartbeat(unit.toString(), claimTime, ctx.clock,
+                    () -> ctx.api.extendClaim(residue, claimTime.toSeconds()), runner::interrupt);
+            try (beat) {
                 outcome = engine.run(numbers, new ResidueFileRun.Listener() {
                     @Override
                     public Stage2Listener starting(int position, int count, CompositeResidues number, EcmBinary ecm) {
@@ -97,7 +97,6 @@ final class ClaimJob {
                     public void finished(int position, int count, CompositeResult result) {
                     }
                 });
-                lost = beat.lost();
             } catch (BatchSetupException e) {
                 boolean stopped = Thread.interrupted();
                 handBack(unit, residue);
@@ -110,6 +109,8 @@ final class ClaimJob {
                 ctx.engine(() -> { });
                 interrupted = Thread.interrupted();
             }
+            // read once the heartbeat is closed: a beat that found it lost while the engine was ending counts
+            boolean lost = beat.lost();
             if (lost) {
                 log.info("{}: claim lost; its partial stage 2 is not sent", unit);
                 ctx.store.finish(unit);
@@ -144,7 +145,11 @@ final class ClaimJob {
         } catch (ServerRefusedException e) {
             log.error("{}: the server refused its result or completion ({}); results kept in {}", unit, e.getMessage(),
                     ctx.store.dir(unit));
-            ctx.store.finish(unit);
+            if (unit.attemptId() == null) {
+                handBack(unit, residue); // nothing of it was stored: the file goes back to the pool now, not at expiry
+            } else {
+                ctx.store.finish(unit);
+            }
             return Outcome.of(Ending.FAILED);
         } catch (ServerUnavailableException e) {
             log.warn("{}: stopping with it unsent ({}); the next start on this work dir sends it", unit, e.getMessage());

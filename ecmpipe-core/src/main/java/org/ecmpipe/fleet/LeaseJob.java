@@ -63,13 +63,12 @@ final class LeaseJob {
             BatchRun engine = new BatchRun(settings(leased, runDir), ctx.clock);
             ctx.engine(engine::endChildrenNow);
             BatchOutcome outcome;
-            boolean lost;
             boolean interrupted;
-            try (Heartbeat beat = new Heartbeat(leased.toString(), leaseTime, ctx.clock,
-                    () -> "updated".equals(ctx.api.heartbeat(leased.id())), runner::interrupt)) {
+            Heartbeat beat = new Heartbeat(leased.toString(), leaseTime, ctx.clock,
+                    () -> "updated".equals(ctx.api.heartbeat(leased.id())), runner::interrupt);
+            try (beat) {
                 outcome = engine.run(new NumberSource("lease " + leased.id(), List.of(new Composite(0, leased.composite().toString(),
                         leased.composite()))), BatchListener.NONE, false, true);
-                lost = beat.lost();
             } catch (BatchSetupException e) {
                 // the engine could not start (ecm missing, or the stop came while it probed ecm): nothing ran
                 boolean stopped = Thread.interrupted();
@@ -83,6 +82,8 @@ final class LeaseJob {
                 ctx.engine(() -> { });
                 interrupted = Thread.interrupted();
             }
+            // read once the heartbeat is closed: a beat that found it lost while the engine was ending counts
+            boolean lost = beat.lost();
             recorded = outcome.results().stream().filter(r -> r.composite().equals(leased.composite()) && r.b1() == leased.b1())
                     .findFirst();
             if (recorded.isEmpty()) {
@@ -98,7 +99,8 @@ final class LeaseJob {
                 handBack(leased, "no result");
                 return Outcome.of(Ending.FAILED);
             }
-            if (interrupted && !lost) {
+            // the engine clears the thread's interrupt when it stops, so its own report counts too
+            if ((interrupted || outcome.stopped()) && !lost) {
                 ctx.stop(); // stopped after the number finished: send it, then stop
             }
         }

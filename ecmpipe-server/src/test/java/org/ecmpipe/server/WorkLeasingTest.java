@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ecmpipe.server.ServerHarness.ADMIN_KEY;
 import static org.ecmpipe.server.ServerHarness.N;
 import static org.ecmpipe.server.ServerHarness.P;
+import static org.ecmpipe.server.ServerHarness.Q;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -154,6 +156,26 @@ class WorkLeasingTest {
         JsonNode next = lease(s, "carol", 5);
         assertThat(next.get("composite").asText()).isEqualTo(N.divide(P).toString());
         assertThat(next.get("digit_length").asInt()).isEqualTo(N.divide(P).toString().length());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void workOnACofactorThatWasLeasedBeforeAnotherFactorLandsOnTheOriginalComposite(TestDatabases.Kind kind) throws Exception {
+        // a worker leases the cofactor N/P; meanwhile another factor (Q) is found and the cofactor moves on to R; the
+        // worker's result on the old cofactor N/P must count for N, not create a composite of its own
+        ServerHarness s = start(kind, Clock.systemUTC());
+        add(s, "\"" + N + "\"", 30);
+        JsonNode first = s.post("/api/v1/submit_result", s.submission("found-p", List.of(P.toString())), 200);
+        BigInteger oldCofactor = N.divide(P);
+        assertThat(lease(s, "alice", 5).get("composite").asText()).isEqualTo(oldCofactor.toString());
+        s.post("/api/v1/submit_result", s.submission("found-q", List.of(Q.toString())), 200);
+
+        var late = s.submission("alice-late", List.of());
+        late.put("composite", oldCofactor.toString());
+        JsonNode answer = s.post("/api/v1/submit_result", late, 200);
+
+        assertThat(answer.get("composite_id").asLong()).isEqualTo(first.get("composite_id").asLong());
+        assertThat(s.json("/api/v1/composites").get("total").asInt()).isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -105,7 +105,15 @@ class ResumeTest {
         assertThat(rows).hasSize(NUMBERS);
         assertThat(rows.stream().map(r -> r.get("composite").asText()).distinct()).hasSize(NUMBERS);
         assertThat(rows.subList(doneBefore, rows.size())).anySatisfy(r -> assertThat(r.get("stage1_reused").asBoolean()).isTrue());
-        assertThat(rows).allSatisfy(r -> assertThat(r.get("stage2_curves").asInt()).isEqualTo(6));
+        // every stage-2 curve ran once over both runs; a number whose p35 a random curve found anyway (seen once in
+        // CI) stops its stage 2 at that curve, as it should
+        assertThat(rows).allSatisfy(r -> {
+            if (r.get("factors").isEmpty()) {
+                assertThat(r.get("stage2_curves").asInt()).isEqualTo(6);
+            } else {
+                assertThat(r.get("stage2_curves").asInt()).isBetween(1, 6);
+            }
+        });
         assertNoEcmOfTheWorkDirAlive();
     }
 

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -74,13 +75,20 @@ class DashboardBrowserTest extends OnEveryDatabase {
         browser.get(s.base + path);
     }
 
-    /** Clicks and waits until the next page has replaced this one (a click does not wait for the navigation). */
+    /**
+     * Clicks and waits until the next page has replaced this one (a click does not wait for the navigation). The old
+     * page is marked with a script variable that the new page does not have. Asking whether an element of the old page
+     * is stale (ExpectedConditions.stalenessOf) is not used: while Chromium swaps documents, ChromeDriver can answer
+     * "unhandled inspector error: Node with given id does not belong to the document" instead of "stale element", which
+     * failed a CI run. Errors while the navigation is under way are retried until the wait's limit.
+     */
     private void follow(WebElement element) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.ecmpipeOldPage = true;");
         element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(b -> "complete".equals(
-                ((org.openqa.selenium.JavascriptExecutor) b).executeScript("return document.readyState")));
+        new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(WebDriverException.class)
+                .until(b -> Boolean.TRUE.equals(((JavascriptExecutor) b).executeScript(
+                        "return window.ecmpipeOldPage === undefined && document.readyState === 'complete';")));
     }
 
     private void submitFilters() {

@@ -2,14 +2,13 @@ package org.ecmpipe.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code ecmpipe}: the top-level command; the work is in its subcommands. */
+/**
+ * {@code ecmpipe}: the top-level command; the work is in its subcommands, which {@link Main} adds (all of them, or
+ * only the one named on the command line: building picocli's model of every subcommand cost start-up time).
+ */
 @Command(name = "ecmpipe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Factors batches of large integers with ECM by driving GMP-ECM: stage 1 on the GPU"
                 + " (or CPU) while CPU workers run stage 2 of the previous number.",
-        subcommands = {RunCommand.class, Stage2Command.class, ResendCommand.class, ServerCommand.class, AdminCommand.class,
-                WorkerCommand.class,
-                DoctorCommand.class,
-                TlevelCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:all numbers done",

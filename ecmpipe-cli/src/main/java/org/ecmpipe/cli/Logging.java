@@ -32,7 +32,7 @@ final class Logging {
         if (verbose) {
             ours.setLevel(Level.DEBUG);
             ecm.setLevel(Level.DEBUG);
-            var console = root.getAppender("CONSOLE");
+            var console = root.getAppender(ConsoleLogging.CONSOLE);
             if (console != null) {
                 console.clearAllFilters();
             }

@@ -165,6 +165,21 @@ class WorkerTest {
 
     @Test
     @Timeout(300)
+    void aFactorTrialDivisionFindsInALeasedNumberReachesTheServer() throws Exception {
+        server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(60));
+        // 3 x 7 x a 30- and a 32-digit prime: trial division settles the small primes before any curve, and the
+        // server, which never trial-divides, learns them only from the worker's submission (0 curves)
+        PlantedNumbers.Planted big = PlantedNumbers.planted(85, 30, 32);
+        BigInteger n = big.n().multiply(BigInteger.valueOf(21));
+        server.add(List.of(n), 20);
+        WorkerOutcome outcome = start(settings(Role.BOTH, "box", 1000)).get(240, TimeUnit.SECONDS);
+        assertThat(outcome.stopped()).isFalse();
+        assertThat(server.factors(n)).contains(BigInteger.valueOf(3), BigInteger.valueOf(7));
+        assertThat(server.count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isZero();
+    }
+
+    @Test
+    @Timeout(300)
     void aLeaseCancelledBecauseAFactorWasFoundElsewhereEndsItsEcmAndTheWorkerMovesOn() throws Exception {
         server = new FleetServer(dir.resolve("server"), Duration.ofSeconds(3)); // heartbeat every second
         PlantedNumbers.Planted p = PlantedNumbers.planted(84, 35, 170); // c205: its stage 1 takes seconds

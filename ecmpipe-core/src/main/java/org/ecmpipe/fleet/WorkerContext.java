@@ -86,7 +86,8 @@ final class WorkerContext {
      * attempt id; every factor is checked first: it divides the number and its primality is our own test's.
      */
     WorkUnit submit(WorkUnit unit, CompositeResult result) throws IOException, InterruptedException {
-        if (unit.attemptId() != null || !SubmissionBody.submittable(result)) {
+        // a number trial division settled ran no curve, but its factors are news to the server that leased it
+        if (unit.attemptId() != null || !(SubmissionBody.submittable(result) || SubmissionBody.settledBeforeEcm(result))) {
             return unit;
         }
         for (Factor f : result.factors()) {

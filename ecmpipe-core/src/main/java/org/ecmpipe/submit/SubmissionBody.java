@@ -26,6 +26,25 @@ public final class SubmissionBody {
     }
 
     /**
+     * Whether a result holds factors found before any curve ran (trial division): no ECM work, but news for a server
+     * that leased the number to us (a fleet worker sends it; {@code run} sends only results with curves).
+     */
+    public static boolean settledBeforeEcm(CompositeResult r) {
+        return r.status() == CompositeResult.Status.DONE && r.curves() == 0 && !reported(r).isEmpty();
+    }
+
+    /**
+     * The factors a submission reports: those ECM found first (the first one names the curve's sigma), then those
+     * found before ECM (trial division), which the server does not look for itself. Only proper divisors.
+     */
+    private static List<Factor> reported(CompositeResult r) {
+        return java.util.stream.Stream.concat(r.factors().stream().filter(f -> f.stage() > 0),
+                        r.factors().stream().filter(f -> f.stage() == 0))
+                .filter(f -> f.factor().compareTo(r.composite()) < 0 && f.factor().compareTo(BigInteger.ONE) > 0)
+                .toList();
+    }
+
+    /**
      * The submission id of a result: derived from what identifies it (number, B1, curves, finishing time, client), so
      * that a result queued again after a crash gets the same id and the server counts it once.
      */
@@ -38,10 +57,11 @@ public final class SubmissionBody {
 
     /** The wire value for a finished number. */
     public static Submission submission(CompositeResult r, String project, String clientId) {
-        List<Submission.FoundFactor> found = r.factors().stream().filter(f -> f.stage() > 0)
+        List<Factor> reported = reported(r);
+        List<Submission.FoundFactor> found = reported.stream()
                 .map(f -> new Submission.FoundFactor(f.factor(), f.sigma() == null ? null : f.sigma().toString()))
                 .toList();
-        Factor first = r.factors().stream().filter(f -> f.stage() > 0).findFirst().orElse(null);
+        Factor first = reported.isEmpty() ? null : reported.getFirst();
         boolean stage2Ran = r.b2() != null && r.b2().signum() > 0;
         return new Submission(submissionId(r, clientId), r.composite(), project, clientId, "ecm", "gmp-ecm",
                 r.ecmVersion(),

@@ -94,6 +94,44 @@ class SubmissionContractTest extends OnEveryDatabase {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void factorsTrialDivisionFoundReachTheServerBesideEcmsAndWithoutCurves(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings());
+        SubmissionClient client = new SubmissionClient(URI.create(s.base + "/api/v1"), 1, Duration.ofMillis(10), Duration.ofSeconds(30));
+        Instant t = Instant.parse("2026-11-25T09:00:00Z");
+        BigInteger small = BigInteger.valueOf(1009);
+
+        // ECM found P in a number trial division had taken 1009 from: both reported, P first (its sigma is the curve's)
+        BigInteger n = N.multiply(small);
+        Factorization f = new Factorization(n);
+        f.add(small, 0, null);
+        f.add(P, 1, Sigma.of(3, 4_011_902_337L));
+        CompositeResult withCurves = ResultBuilder.of(n, Clock.fixed(t.plusSeconds(20), ZoneOffset.UTC)).factorization(f)
+                .bounds(11_000, null).param(3).stage1(64, 12.0, false, "cpu").ecmVersion("7.0.5").startedAt(t).done();
+        Submission wire = SubmissionBody.submission(withCurves, null, "alice-box1");
+        assertThat(wire.results().factorFound()).isEqualTo(P);
+        assertThat(wire.parameters().sigma()).isEqualTo("3:4011902337");
+        assertThat(SubmissionBody.submittable(withCurves)).isTrue();
+        assertThat(client.send(SubmissionBody.of(withCurves, null, "alice-box1"))).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
+        assertThat(storedFactors()).contains(small.toString(), P.toString());
+
+        // a number trial division settled before any curve: nothing for `run` to send, news for a server that leased it
+        BigInteger m = Q.multiply(BigInteger.valueOf(7));
+        Factorization g = new Factorization(m);
+        g.add(BigInteger.valueOf(7), 0, null);
+        CompositeResult noCurves = ResultBuilder.of(m, Clock.fixed(t.plusSeconds(1), ZoneOffset.UTC)).factorization(g)
+                .bounds(11_000, null).param(3).stage1(0, 0.0, false, "cpu").ecmVersion("7.0.5").startedAt(t).done();
+        assertThat(SubmissionBody.submittable(noCurves)).isFalse();
+        assertThat(SubmissionBody.settledBeforeEcm(noCurves)).isTrue();
+        assertThat(client.send(SubmissionBody.of(noCurves, null, "alice-box1"))).isInstanceOf(SubmissionClient.Outcome.Accepted.class);
+        assertThat(storedFactors()).contains("7");
+    }
+
+    private java.util.List<String> storedFactors() {
+        return s.database.jdbi().withHandle(h -> h.createQuery("SELECT factor FROM factors").mapTo(String.class).list());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void theClientTakesTheServersRefusalsAsFinalAndKeepsTheDetail(TestDatabases.Kind kind) throws Exception {
         s = new ServerHarness(kind, dir, ServerHarness.settings());
         SubmissionClient client = new SubmissionClient(URI.create(s.base + "/api/v1"), 3, Duration.ofMillis(10), Duration.ofSeconds(30));

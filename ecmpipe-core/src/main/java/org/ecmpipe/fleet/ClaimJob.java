@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ecmpipe.batch.BatchSetupException;
 import org.ecmpipe.batch.ResidueFileRun;
 import org.ecmpipe.batch.Stage2Settings;
 import org.ecmpipe.durable.AtomicFile;
@@ -81,36 +80,27 @@ final class ClaimJob {
             Thread runner = Thread.currentThread();
             ResidueFileRun engine = new ResidueFileRun(new Stage2Settings(ctx.settings.ecmPath(), null, ctx.settings.stage2Workers(),
                     ctx.settings.curveTimeout(), false, 0, runDir, null, null, null, null), ctx.clock);
-            ctx.engine(engine::endChildrenNow);
-            ResidueFileRun.Outcome outcome;
-            boolean interrupted;
             Heartbeat beat = new Heartbeat(unit.toString(), claimTime, ctx.clock,
                     () -> ctx.api.extendClaim(residue, claimTime.toSeconds()), runner::interrupt);
-            try (beat) {
-                outcome = engine.run(numbers, new ResidueFileRun.Listener() {
-                    @Override
-                    public Stage2Listener starting(int position, int count, CompositeResidues number, EcmBinary ecm) {
-                        return Stage2Listener.NONE;
-                    }
+            WorkUnit claimed = unit;
+            WorkerContext.Guarded<ResidueFileRun.Outcome> run = ctx.underHeartbeat(beat, engine::endChildrenNow,
+                    () -> engine.run(numbers, new ResidueFileRun.Listener() {
+                        @Override
+                        public Stage2Listener starting(int position, int count, CompositeResidues number, EcmBinary ecm) {
+                            return Stage2Listener.NONE;
+                        }
 
-                    @Override
-                    public void finished(int position, int count, CompositeResult result) {
-                    }
-                });
-            } catch (BatchSetupException e) {
-                boolean stopped = Thread.interrupted();
-                handBack(unit, residue);
-                if (stopped) {
-                    ctx.stop();
-                    return Outcome.of(Ending.HANDED_BACK);
-                }
-                throw e;
-            } finally {
-                ctx.engine(() -> { });
-                interrupted = Thread.interrupted();
+                        @Override
+                        public void finished(int position, int count, CompositeResult result) {
+                        }
+                    }),
+                    why -> handBack(claimed, residue));
+            if (run.stoppedBeforeStart()) {
+                return Outcome.of(Ending.HANDED_BACK);
             }
-            // read once the heartbeat is closed: a beat that found it lost while the engine was ending counts
-            boolean lost = beat.lost();
+            ResidueFileRun.Outcome outcome = run.outcome();
+            boolean interrupted = run.interrupted();
+            boolean lost = run.lost();
             if (lost) {
                 log.info("{}: claim lost; its partial stage 2 is not sent", unit);
                 ctx.store.finish(unit);

@@ -61,29 +61,18 @@ final class LeaseJob {
             }
             Thread runner = Thread.currentThread();
             BatchRun engine = new BatchRun(settings(leased, runDir), ctx.clock);
-            ctx.engine(engine::endChildrenNow);
-            BatchOutcome outcome;
-            boolean interrupted;
             Heartbeat beat = new Heartbeat(leased.toString(), leaseTime, ctx.clock,
                     () -> "updated".equals(ctx.api.heartbeat(leased.id())), runner::interrupt);
-            try (beat) {
-                outcome = engine.run(new NumberSource("lease " + leased.id(), List.of(new Composite(0, leased.composite().toString(),
-                        leased.composite()))), BatchListener.NONE, false, true);
-            } catch (BatchSetupException e) {
-                // the engine could not start (ecm missing, or the stop came while it probed ecm): nothing ran
-                boolean stopped = Thread.interrupted();
-                handBack(leased, stopped ? "worker stopped" : e.getMessage());
-                if (stopped) {
-                    ctx.stop();
-                    return Outcome.of(Ending.HANDED_BACK);
-                }
-                throw e;
-            } finally {
-                ctx.engine(() -> { });
-                interrupted = Thread.interrupted();
+            WorkerContext.Guarded<BatchOutcome> run = ctx.underHeartbeat(beat, engine::endChildrenNow,
+                    () -> engine.run(new NumberSource("lease " + leased.id(), List.of(new Composite(0, leased.composite().toString(),
+                            leased.composite()))), BatchListener.NONE, false, true),
+                    why -> handBack(leased, why));
+            if (run.stoppedBeforeStart()) {
+                return Outcome.of(Ending.HANDED_BACK);
             }
-            // read once the heartbeat is closed: a beat that found it lost while the engine was ending counts
-            boolean lost = beat.lost();
+            BatchOutcome outcome = run.outcome();
+            boolean interrupted = run.interrupted();
+            boolean lost = run.lost();
             recorded = outcome.results().stream().filter(r -> r.composite().equals(leased.composite()) && r.b1() == leased.b1())
                     .findFirst();
             if (recorded.isEmpty()) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.ecmpipe.submit.SubmissionClient.Sleeper;
 import java.util.List;
 import java.util.Optional;
+import org.ecmpipe.batch.BatchSetupException;
 import org.ecmpipe.composite.Primality;
 import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factor;
@@ -49,6 +50,58 @@ final class WorkerContext {
 
     void engine(Runnable endChildrenNow) {
         this.endChildren = endChildrenNow;
+    }
+
+    /** One call to an engine (a lease's batch run, a claim's stage 2). */
+    interface EngineRun<T> {
+        T run() throws IOException;
+    }
+
+    /** Hands a lease or claim back to the server, saying why. */
+    interface HandBack {
+        void handBack(String why) throws IOException;
+    }
+
+    /**
+     * How an engine run under a heartbeat ended.
+     *
+     * @param outcome     what the engine returned; null when a stop came before it could start (the unit was handed back)
+     * @param interrupted the run left the thread interrupted (a stop)
+     * @param lost        a heartbeat found the lease or claim lost, read once the heartbeat was closed
+     */
+    record Guarded<T>(T outcome, boolean interrupted, boolean lost) {
+        boolean stoppedBeforeStart() {
+            return outcome == null;
+        }
+    }
+
+    /**
+     * Runs an engine for a lease or claim under its heartbeat (closed here): the engine's hard stop serves a second
+     * Ctrl-C while it runs. When the engine cannot start (ecm missing, or the stop came while it probed ecm) nothing
+     * ran: the unit is handed back, and the failure is thrown again unless it was the stop. The thread's interrupt is
+     * read once the engine has ended, and {@code lost} once the heartbeat is closed, so that a beat that found the unit
+     * lost while the engine was ending counts.
+     */
+    <T> Guarded<T> underHeartbeat(Heartbeat beat, Runnable endChildrenNow, EngineRun<T> run, HandBack handBack)
+            throws IOException {
+        engine(endChildrenNow);
+        T outcome;
+        boolean interrupted;
+        try (beat) {
+            outcome = run.run();
+        } catch (BatchSetupException e) {
+            boolean stopped = Thread.interrupted();
+            handBack.handBack(stopped ? "worker stopped" : e.getMessage());
+            if (stopped) {
+                stop();
+                return new Guarded<>(null, true, false);
+            }
+            throw e;
+        } finally {
+            engine(() -> { });
+            interrupted = Thread.interrupted();
+        }
+        return new Guarded<>(outcome, interrupted, beat.lost());
     }
 
     /** How a unit ended. */

@@ -76,10 +76,12 @@ final class WorkLeases {
     Pending pending() {
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             OffsetDateTime now = now();
+            // a lease taken before another factor changed the cofactor still counts until its next heartbeat cancels
+            // it: its stage 1 may finish first and upload residues, which a stage-2 worker waiting for them must see
             long active = h.createQuery("""
                             SELECT COUNT(*) FROM work_leases l JOIN composites c ON c.id = l.composite_id
-                            WHERE l.status = 'active' AND l.expires_at > :now AND l.cofactor_sha256 = c.cofactor_sha256
-                              AND c.status = 'composite'""").bind("now", now).mapTo(Long.class).one();
+                            WHERE l.status = 'active' AND l.expires_at > :now AND c.status = 'composite'""")
+                    .bind("now", now).mapTo(Long.class).one();
             long leasable = h.createQuery("SELECT COUNT(*) FROM composites c WHERE c.status = 'composite'"
                     + " AND c.next_b1 IS NOT NULL AND c.curves_to_target > " + PENDING).bind("now", now).mapTo(Long.class).one();
             long available = h.createQuery("""

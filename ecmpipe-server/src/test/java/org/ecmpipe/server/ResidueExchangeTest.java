@@ -261,6 +261,21 @@ class ResidueExchangeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aLeaseOnACofactorAnotherFactorChangedIsStillRunningUntilItsHeartbeatCancelsIt(TestDatabases.Kind kind) throws Exception {
+        s = new ServerHarness(kind, dir, ServerHarness.settings().withLeaseTime(Duration.ofSeconds(60)), clock);
+        ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"" + ServerHarness.N + "\"],\"target_t_level\":30}",
+                ADMIN_KEY));
+        String work = s.json("/api/v1/ecm-work?client_id=gpu-box&max_curves=8").get("work_id").asText();
+        // another client finds P: the cofactor Q*R is still composite, the lease's stage 1 still runs and may upload
+        s.post("/api/v1/submit_result", s.submission("elsewhere", List.of(ServerHarness.P.toString())), 200);
+        assertThat(s.json("/api/v1/work/status").get("active_leases").asLong()).isEqualTo(1);
+        JsonNode beat = s.mapper.readTree(s.raw("PUT", "/api/v1/work/" + work + "/progress?client_id=gpu-box", null, null).body());
+        assertThat(beat.get("status").asText()).isEqualTo("cancelled");
+        assertThat(s.json("/api/v1/work/status").get("active_leases").asLong()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void aWorkerClaimsForSecondsExtendsItsClaimAndSeesWhatIsPending(TestDatabases.Kind kind) throws Exception {
         s = new ServerHarness(kind, dir, ServerHarness.settings().withLeaseTime(Duration.ofSeconds(60)), clock);
         ok(s.raw("POST", "/api/v1/admin/composites", "{\"composites\":[\"(10^71-1)/9\"],\"target_t_level\":30}", ADMIN_KEY));

@@ -6,6 +6,9 @@
 #   1. one `ecm -resume FILE B1 B2` process                      (the baseline, ratio 1.0)
 #   2. a contiguous half/half split: two ecm processes at once   (expected ~0.75: the slow half decides)
 #   3. `ecmpipe stage2 --workers 2`, JVM start-up included        (goal <= 0.55; ideal 0.50)
+#   4. an even split made by hand: lines alternately to two ecm processes, so each gets half the slow and half the
+#      fast curves (what the best static split could do: the machine's own limit for two processes at once,
+#      with no JVM and no hand-offs; above 0.50 by whatever two ecm running together cost each other)
 # Prints wall times and the ratios to the single process. Needs 2 free cores.
 #
 # Usage: bench/stage2-balance.sh [CURVES_PER_HALF (default 30)] [B2 (default 2e8)] [ROUNDS (default 3)]
@@ -28,6 +31,8 @@ echo "$FAST" | ecm -q -param 3 -save "$OUT/fast.sav" -c "$CURVES" "$B1" 0 >/dev/
 cat "$OUT/slow.sav" "$OUT/fast.sav" > "$OUT/residues.sav"
 cp "$OUT/slow.sav" "$OUT/half1.sav"
 cp "$OUT/fast.sav" "$OUT/half2.sav"
+awk 'NR % 2 == 1' "$OUT/residues.sav" > "$OUT/even1.sav"
+awk 'NR % 2 == 0' "$OUT/residues.sav" > "$OUT/even2.sav"
 
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
 
@@ -45,24 +50,36 @@ run_split() {
   local p2=$!
   wait "$p1" "$p2"
 }
+run_even() {
+  ecm -resume "$OUT/even1.sav" "$B1" "$B2" >"$OUT/even1.out" &
+  local p1=$!
+  ecm -resume "$OUT/even2.sav" "$B1" "$B2" >"$OUT/even2.out" &
+  local p2=$!
+  wait "$p1" "$p2"
+}
 run_ecmpipe() {
   rm -rf "$OUT/work"
-  "$ROOT/bin/ecmpipe" stage2 --resume "$OUT/residues.sav" --b2 "$B2" --workers 2 --work-dir "$OUT/work" >"$OUT/ecmpipe.out" 2>&1
+  # --no-submit: no results server here (the other benchmarks do the same); with the default localhost:8000 and
+  # nothing listening, the attempt to send and the wait for it at the end would be timed too (about 1 s)
+  "$ROOT/bin/ecmpipe" stage2 --resume "$OUT/residues.sav" --b2 "$B2" --workers 2 --no-submit --work-dir "$OUT/work" \
+    >"$OUT/ecmpipe.out" 2>&1
 }
 timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # the three runs take turns, ROUNDS times, so a slow spell of the shared machine hits all of them alike
-singles=(); splits=(); pipes=()
+singles=(); splits=(); pipes=(); evens=()
 for _ in $(seq "$ROUNDS"); do
   singles+=("$(timed run_single)")
   splits+=("$(timed run_split)")
   pipes+=("$(timed run_ecmpipe)")
-  echo "round ${#pipes[@]}: single ${singles[-1]}s, split ${splits[-1]}s, ecmpipe ${pipes[-1]}s (ratio $(ratio "${pipes[-1]}" "${singles[-1]}"))"
+  evens+=("$(timed run_even)")
+  echo "round ${#pipes[@]}: single ${singles[-1]}s, split ${splits[-1]}s, ecmpipe ${pipes[-1]}s (ratio $(ratio "${pipes[-1]}" "${singles[-1]}")), even split by hand ${evens[-1]}s (ratio $(ratio "${evens[-1]}" "${singles[-1]}"))"
 done
 single=$(median "${singles[@]}")
 split=$(median "${splits[@]}")
 pipe=$(median "${pipes[@]}")
+even=$(median "${evens[@]}")
 
 curves_done=$(grep -o '"stage2_curves":[0-9]*' "$OUT/work/results.jsonl" | cut -d: -f2 | awk '{ s += $1 } END { print s }')
 # CPU ms ecm reports per curve, to show how uneven the halves are
@@ -72,3 +89,5 @@ echo "  stage-2 CPU time per half  : slow ${CURVES} curves $(ms "$OUT/half1.out"
 echo "  single ecm -resume process : ${single}s  ratio 1.000"
 echo "  contiguous half/half split : ${split}s  ratio $(ratio "$split" "$single")"
 echo "  ecmpipe stage2 --workers 2 : ${pipe}s  ratio $(ratio "$pipe" "$single")  (goal <= 0.55, ideal 0.500; curves completed: $curves_done)"
+echo "  even split by hand (2 ecm) : ${even}s  ratio $(ratio "$even" "$single")  (this machine's limit for two processes)"
+echo "  ecmpipe / even split       : $(ratio "$pipe" "$even")"

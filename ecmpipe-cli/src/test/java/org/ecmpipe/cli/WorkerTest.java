@@ -175,6 +175,8 @@ class WorkerTest {
         WorkerOutcome outcome = start(settings(Role.BOTH, "box", 1000)).get(240, TimeUnit.SECONDS);
         assertThat(outcome.stopped()).isFalse();
         assertThat(server.factors(n)).contains(BigInteger.valueOf(3), BigInteger.valueOf(7));
+        assertThat(outcome.factors()).as("the worker's own tally counts what trial division found")
+                .contains(BigInteger.valueOf(3), BigInteger.valueOf(7));
         assertThat(server.count("SELECT COUNT(*) FROM work_leases WHERE status = 'active'")).isZero();
     }
 

@@ -49,7 +49,15 @@ final class ClaimJob {
                 handBack(unit, residue);
                 return Outcome.of(Ending.LOST);
             }
-            byte[] content = ctx.retry.call("downloading " + unit, () -> ctx.api.download(residue));
+            byte[] content;
+            try {
+                content = ctx.retry.call("downloading " + unit, () -> ctx.api.download(residue));
+            } catch (ServerRefusedException e) {
+                // the file is gone (deleted, or the claim taken back): nothing ran, the worker goes on with other work
+                log.warn("{}: the server refused the download ({}); handing the claim back", unit, e.getMessage());
+                handBack(unit, residue);
+                return Outcome.of(Ending.LOST);
+            }
             Path part = ctx.store.dir(unit).resolve(RESIDUE_FILE + ".part");
             AtomicFile.write(part, content);
             ResidueFile.Contents c = ResidueFile.read(part);

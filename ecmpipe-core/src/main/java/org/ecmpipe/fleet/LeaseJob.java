@@ -132,8 +132,7 @@ final class LeaseJob {
             return Outcome.of(Ending.KEPT);
         }
         ctx.store.finish(unit);
-        log.info("{} done: {}", unit, WorkerContext.found(result).isEmpty() ? "no factor"
-                : "factor(s) " + WorkerContext.found(result));
+        log.info("{} done: {}", unit, WorkerContext.describeFactors(result));
         return new Outcome(Ending.DONE, WorkerContext.found(result));
     }
 

@@ -157,7 +157,17 @@ final class WorkerContext {
         return sent;
     }
 
+    /** Every factor the result sends the server: ECM's and those trial division found before any curve. */
     static List<BigInteger> found(CompositeResult r) {
-        return r.factors().stream().filter(f -> f.stage() > 0).map(Factor::factor).toList();
+        return r.factors().stream().map(Factor::factor).toList();
+    }
+
+    /** The factors for a log line: "no factor", or each with how it was found (stage 1, stage 2, trial division). */
+    static String describeFactors(CompositeResult r) {
+        if (r.factors().isEmpty()) {
+            return "no factor";
+        }
+        return "factor(s) " + r.factors().stream().map(f -> f.factor() + (f.stage() > 0 ? " (stage " + f.stage() + ")"
+                : " (trial division)")).collect(java.util.stream.Collectors.joining(", "));
     }
 }

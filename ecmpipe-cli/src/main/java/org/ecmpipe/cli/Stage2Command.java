@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
 /** {@code ecmpipe stage2}: options in, {@link ResidueFileRun} does the work, progress and a summary line out. */
 @Command(name = "stage2", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run ECM stage 2 on the residues of a GMP-ECM save file (ecm -save ... B1 0), on several"
-                + " CPU workers fed one curve at a time. B1 comes from the file; one results line is written per"
-                + " number in the file.",
+                + " CPU workers fed one curve at a time; a worker with nothing left in its number starts on the next"
+                + " one. B1 comes from the file; one results line is written per number in the file, in file order.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:all numbers done",

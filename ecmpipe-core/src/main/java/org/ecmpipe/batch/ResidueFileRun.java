@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 2 of a residue file ({@code ecmpipe stage2}): each number of the file on the worker pool, one after another,
- * every result recorded through the work dir's {@link ResultLedger} (results file, journal, outbox) as in a batch
- * run.
+ * Stage 2 of a residue file ({@code ecmpipe stage2}): the file's numbers on the worker pool, a worker moving on to the
+ * next number when its own has no line left ({@link Stage2Overlap}), every result recorded in file order through the
+ * work dir's {@link ResultLedger} (results file, journal, outbox) as in a batch run.
  */
 public final class ResidueFileRun {
     private static final Logger log = LoggerFactory.getLogger(ResidueFileRun.class);
@@ -93,19 +93,14 @@ public final class ResidueFileRun {
                 if (submitter != null) {
                     submitter.resendPending();
                 }
-                for (int i = 0; i < numbers.size(); i++) {
-                    CompositeResidues number = numbers.get(i);
-                    CompositeResult result = batch.run(number, listener.starting(i + 1, numbers.size(), number, ecm));
-                    // a stage 2 cut short by a stop is recorded with the curves it completed: a residue file has no
-                    // journal to resume from, so this keeps the credit for the work done
-                    boolean interrupted = Thread.interrupted();
-                    ledger.accept(result);
-                    results.add(result);
-                    listener.finished(i + 1, numbers.size(), result);
-                    if (interrupted) {
-                        stopped = true;
-                        break;
-                    }
+                Stage2Overlap overlap = new Stage2Overlap(numbers, batch, listener, ecm, ledger, settings.workers());
+                try {
+                    stopped = overlap.run();
+                } finally {
+                    results.addAll(overlap.results());
+                }
+                if (Thread.interrupted()) {
+                    stopped = true;
                 }
                 scope.throwIfJournalFailed();
                 return new Outcome(results, stopped, Submissions.drain(submitter), workDir.resultsFile());

@@ -15,8 +15,8 @@ import org.ecmpipe.result.Reason;
 import org.ecmpipe.result.ResultBuilder;
 
 /**
- * Stage 2 of a residue file, number after number: runs each number's residues through a {@link Stage2Executor}
- * and turns what it found into that number's {@link CompositeResult}.
+ * Stage 2 of a residue file's numbers: opens each number's residues on a {@link Stage2Executor} to worker threads
+ * that may move between numbers ({@link #open}) and turns what it found into that number's {@link CompositeResult}.
  */
 public final class Stage2Batch {
 
@@ -40,20 +40,71 @@ public final class Stage2Batch {
         this.clock = clock;
     }
 
-    public CompositeResult run(CompositeResidues work, Stage2Listener listener) {
+    /**
+     * The number's stage 2 open to worker threads that join it one at a time ({@link Open#work}) and may move on to
+     * another number when it has no line left for them; the one told it left last calls {@link Open#finish}.
+     */
+    public Open open(CompositeResidues work, Stage2Listener listener) {
         Instant started = clock.instant();
+        Factorization factorization = knownFactorization(work);
+        return new Open(work, started, factorization, executor.open(request(work, factorization), listener));
+    }
+
+    /** A number's stage 2 that threads join (see {@link Stage2Executor.Session}). */
+    public final class Open {
+        private final CompositeResidues work;
+        private final Instant started;
+        private final Factorization factorization;
+        private final Stage2Executor.Session session;
+
+        private Open(CompositeResidues work, Instant started, Factorization factorization, Stage2Executor.Session session) {
+            this.work = work;
+            this.started = started;
+            this.factorization = factorization;
+            this.session = session;
+        }
+
+        /** Whether a thread joining now would find a line to take. */
+        public boolean open() {
+            return session.open();
+        }
+
+        /** Runs lines on the calling thread until none is left to take; true for the one that should finish. */
+        public boolean work() {
+            return session.work();
+        }
+
+        /** Ends every worker's ecm now (a stop of the whole run). */
+        public void stop() {
+            session.stop();
+        }
+
+        /** Waits for every worker to leave and returns the number's result (partial after a stop). */
+        public CompositeResult finish() {
+            return resultOf(work, started, factorization, session.finish());
+        }
+    }
+
+    /** A residue saved after a stage-1 factor carries the cofactor: that factor was found in stage 1. */
+    private static Factorization knownFactorization(CompositeResidues work) {
         Factorization factorization = new Factorization(work.composite());
-        // a residue saved after a stage-1 factor carries the cofactor: that factor was found in stage 1
         for (Residue r : work.residues()) {
             if (!r.n().equals(work.composite())) {
                 factorization.add(work.composite().divide(r.n()), 1, null);
             }
         }
+        return factorization;
+    }
+
+    private Stage2Request request(CompositeResidues work, Factorization factorization) {
         List<BigInteger> known = factorization.factors().stream().map(f -> f.factor()).toList();
-        Stage2Request request = new Stage2Request(work.composite(), work.b1(), options.b2(), work.residues(),
+        return new Stage2Request(work.composite(), work.b1(), options.b2(), work.residues(),
                 options.workers(), options.continueAfterFactor(), options.progressInterval(), options.curveTimeout(),
                 known, options.b2Min());
-        Stage2Result result = executor.run(request, listener);
+    }
+
+    private CompositeResult resultOf(CompositeResidues work, Instant started, Factorization factorization,
+                                     Stage2Result result) {
         for (FoundFactor f : result.factors()) {
             factorization.add(f.factor(), f.step(), f.sigma());
         }

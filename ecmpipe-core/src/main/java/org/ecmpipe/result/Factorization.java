@@ -21,6 +21,8 @@ public final class Factorization {
     private final BigInteger composite;
     private final List<Factor> factors = new ArrayList<>();
     private BigInteger cofactor;
+    /** Whether {@link #cofactor} is prime, once asked (a primality test per question was a steady per-number cost). */
+    private Boolean cofactorPrime;
 
     public Factorization(BigInteger composite) {
         if (composite.compareTo(BigInteger.ONE) <= 0) {
@@ -85,6 +87,7 @@ public final class Factorization {
         int exponent = 0;
         while (cofactor.mod(g).signum() == 0) {
             cofactor = cofactor.divide(g);
+            cofactorPrime = null;
             exponent++;
         }
         factors.add(new Factor(g, Primality.isPrime(g), stage, sigma, exponent));
@@ -139,6 +142,9 @@ public final class Factorization {
     }
 
     public boolean cofactorIsPrime() {
-        return cofactor.equals(BigInteger.ONE) || Primality.isPrime(cofactor);
+        if (cofactorPrime == null) {
+            cofactorPrime = cofactor.equals(BigInteger.ONE) || Primality.isPrime(cofactor);
+        }
+        return cofactorPrime;
     }
 }

@@ -73,7 +73,7 @@ final class ClaimJob {
         List<CompositeResidues> numbers = CompositeResidues.group(contents.residues(), contents.problems());
         List<CompositeResult> results = new ArrayList<>();
         for (CompositeResidues n : numbers) {
-            WorkerContext.recorded(runDir, n.composite()).ifPresent(results::add);
+            WorkerContext.recorded(runDir, n.composite()).filter(r -> settles(r, n)).ifPresent(results::add);
         }
         if (results.size() < numbers.size()) {
             results.clear();
@@ -156,6 +156,16 @@ final class ClaimJob {
         ctx.store.finish(unit);
         log.info("{} done: {}", unit, factors.isEmpty() ? "no factor" : "factor(s) " + factors);
         return new Outcome(Ending.DONE, factors);
+    }
+
+    /**
+     * Whether a number's recorded result settles it: it failed, a factor ended its stage 2, or every line ran. A
+     * worker killed while stopping can leave results of stage 2s a stop cut short (several numbers are open at once):
+     * those run again rather than complete the claim with curves that never ran.
+     */
+    static boolean settles(CompositeResult r, CompositeResidues n) {
+        return r.status() != CompositeResult.Status.DONE || r.stage2Curves() >= n.residues().size()
+                || r.factors().stream().anyMatch(f -> f.stage() == 2);
     }
 
     private void handBack(WorkUnit unit, long residue) throws IOException {

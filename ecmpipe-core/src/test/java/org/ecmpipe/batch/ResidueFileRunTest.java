@@ -136,10 +136,80 @@ class ResidueFileRunTest {
         assertThat(RealEcm.liveEcmDescendants()).as("every ecm ended at the stop").isZero();
         assertThat(done.stopped()).isTrue();
         assertThat(listener.events).doesNotContain("start 3");
-        assertThat(done.results()).extracting(CompositeResult::composite).as("both open numbers recorded, in order")
-                .containsExactly(a.n(), b.n());
+        // the first number completed a curve before the second opened; the second, opened just before the stop, is
+        // recorded only if it completed a curve (a number that completed none is not recorded)
+        assertThat(done.results()).isNotEmpty();
+        assertThat(done.results().get(0).composite()).isEqualTo(a.n());
         assertThat(done.results().get(0).stage2Curves()).isBetween(1, 3);
-        assertThat(done.results().get(1).stage2Curves()).isLessThan(6);
-        assertThat(ResultsFile.read(dir.resolve("results.jsonl")).results()).hasSize(2);
+        if (done.results().size() > 1) {
+            assertThat(done.results().get(1).composite()).isEqualTo(b.n());
+            assertThat(done.results().get(1).stage2Curves()).isBetween(1, 5);
+        }
+        assertThat(done.results()).hasSizeLessThanOrEqualTo(2);
+        assertThat(ResultsFile.read(dir.resolve("results.jsonl")).results()).hasSameSizeAs(done.results());
+    }
+
+    @Test
+    @Timeout(180)
+    void atMostWPlusOneNumbersAreOpenBehindASlowOneAndOneLineNumbersAllRunOnce() throws Exception {
+        // the first number's one curve is on a c200 (several times slower than a c85's); then five one-curve c85s
+        PlantedNumbers.Planted slow = PlantedNumbers.planted(97, 100, 100);
+        List<PlantedNumbers.Planted> fast = List.of(PlantedNumbers.planted(98, 40, 45), PlantedNumbers.planted(99, 40, 45),
+                PlantedNumbers.planted(100, 40, 45), PlantedNumbers.planted(101, 40, 45), PlantedNumbers.planted(102, 40, 45));
+        List<PlantedNumbers.Planted> all = new ArrayList<>(List.of(slow));
+        all.addAll(fast);
+        List<CompositeResidues> numbers = numbers(all, List.of(1, 1, 1, 1, 1, 1));
+        Events listener = new Events();
+
+        ResidueFileRun.Outcome outcome = engine(BigInteger.valueOf(100_000_000L), 2).run(numbers, listener);
+
+        assertThat(outcome.stopped()).isFalse();
+        // 2 workers: numbers 1 to 3 open while the first is unsettled; the fourth only after it is recorded
+        assertThat(listener.events.indexOf("start 4")).as("events " + listener.events)
+                .isGreaterThan(listener.events.indexOf("finish 1"));
+        assertThat(listener.events).filteredOn(e -> e.startsWith("finish"))
+                .containsExactly("finish 1", "finish 2", "finish 3", "finish 4", "finish 5", "finish 6");
+        assertThat(outcome.results()).extracting(CompositeResult::composite)
+                .containsExactlyElementsOf(all.stream().map(PlantedNumbers.Planted::n).toList());
+        assertThat(outcome.results()).allSatisfy(r -> assertThat(r.stage2Curves()).isEqualTo(1));
+    }
+
+    @Test
+    @Timeout(180)
+    void aResultThatCannotBeRecordedStopsTheRunAndIsNeverWrittenTwice() throws Exception {
+        // found by a hostile review: a failed record was tried again by the next number to finish, writing the same
+        // results line again, and later numbers were recorded after the failure
+        List<CompositeResidues> numbers = numbers(List.of(PlantedNumbers.planted(103, 40, 45),
+                PlantedNumbers.planted(104, 40, 45), PlantedNumbers.planted(105, 40, 45)), List.of(2, 5, 5));
+        EcmBinary ecm = ecmChildren.realEcm();
+        org.ecmpipe.stage2.Stage2Batch batch = new org.ecmpipe.stage2.Stage2Batch(
+                new org.ecmpipe.stage2.Stage2Executor(ecm, ecmChildren.children(), null), ecm.version(),
+                new org.ecmpipe.stage2.Stage2Batch.Options(BigInteger.valueOf(300_000_000L), 2, false, 0,
+                        Duration.ofMinutes(2), null), Clock.systemUTC());
+        java.util.concurrent.atomic.AtomicInteger enqueues = new java.util.concurrent.atomic.AtomicInteger();
+        Events listener = new Events();
+        try (org.ecmpipe.ledger.WorkDir work = org.ecmpipe.ledger.WorkDir.open(dir.resolve("work"),
+                dir.resolve("results.jsonl"), Clock.systemUTC());
+             org.ecmpipe.ledger.ResultLedger ledger = work.ledger(new org.ecmpipe.ledger.ResultLedger.Submissions() {
+                 @Override
+                 public boolean wants(CompositeResult r) {
+                     return true;
+                 }
+
+                 @Override
+                 public String enqueue(CompositeResult r) throws java.io.IOException {
+                     enqueues.incrementAndGet();
+                     throw new java.io.IOException("outbox broken (injected)");
+                 }
+             })) {
+            Stage2Overlap overlap = new Stage2Overlap(numbers, batch, listener, ecm, ledger, 2);
+            org.assertj.core.api.Assertions.assertThatThrownBy(overlap::run).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("outbox broken");
+            assertThat(overlap.results()).isEmpty();
+        }
+        assertThat(enqueues.get()).as("the failed record is not tried again").isEqualTo(1);
+        assertThat(ResultsFile.read(dir.resolve("results.jsonl")).results()).as("one line, written once").hasSize(1);
+        assertThat(listener.events).filteredOn(e -> e.startsWith("finish")).isEmpty();
+        assertThat(RealEcm.liveEcmDescendants()).isZero();
     }
 }

@@ -84,7 +84,10 @@ class ResumeTest {
         Process first = startSeparateJvm(args(numbers));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> resultLines() >= 1 && journalCount("stage1_done") >= resultLines() + 1);
-            Thread.sleep(500); // into the next number's stage 2
+            // into a number's stage 2: SIGINT while one of its ecm -resume processes runs (a fixed sleep here raced
+            // with stage 2s of 0.5 s on a fast machine and failed once in CI)
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> first.descendants()
+                    .anyMatch(h -> h.isAlive() && h.info().commandLine().orElse("").contains(" -resume ")));
             new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("ecmpipe exits after Ctrl-C").isTrue();
             assertThat(first.exitValue()).isEqualTo(ExitCodes.RUNTIME_FAILURE);

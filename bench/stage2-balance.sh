@@ -43,20 +43,15 @@ seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 run_single() {
   ecm -resume "$OUT/residues.sav" "$B1" "$B2" >"$OUT/single.out"
 }
-run_split() {
-  ecm -resume "$OUT/half1.sav" "$B1" "$B2" >"$OUT/half1.out" &
+run_pair() { # two ecm -resume at once on $OUT/${1}1.sav and $OUT/${1}2.sav
+  ecm -resume "$OUT/${1}1.sav" "$B1" "$B2" >"$OUT/${1}1.out" &
   local p1=$!
-  ecm -resume "$OUT/half2.sav" "$B1" "$B2" >"$OUT/half2.out" &
+  ecm -resume "$OUT/${1}2.sav" "$B1" "$B2" >"$OUT/${1}2.out" &
   local p2=$!
   wait "$p1" "$p2"
 }
-run_even() {
-  ecm -resume "$OUT/even1.sav" "$B1" "$B2" >"$OUT/even1.out" &
-  local p1=$!
-  ecm -resume "$OUT/even2.sav" "$B1" "$B2" >"$OUT/even2.out" &
-  local p2=$!
-  wait "$p1" "$p2"
-}
+run_split() { run_pair half; }
+run_even() { run_pair even; }
 run_ecmpipe() {
   rm -rf "$OUT/work"
   # --no-submit: no results server here (the other benchmarks do the same); with the default localhost:8000 and

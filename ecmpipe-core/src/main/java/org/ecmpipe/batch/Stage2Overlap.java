@@ -44,8 +44,7 @@ final class Stage2Overlap {
         final Stage2Batch.Open open;
         /** A worker is finishing it (it was the last to leave). */
         volatile boolean finishing;
-        /** Its session is finished; {@link #result} is set. */
-        volatile boolean done;
+        /** Set once its session is finished. */
         volatile CompositeResult result;
 
         Number(int index, Stage2Batch.Open open) {
@@ -92,7 +91,7 @@ final class Stage2Overlap {
         } finally {
             // numbers no worker finished (a stop, or a failure): every one is finished, whatever else fails
             for (Number n : opened) {
-                if (!n.done && !n.finishing) {
+                if (n.result == null && !n.finishing) {
                     try {
                         finished(n, n.open.finish());
                     } catch (RuntimeException | Error e) {
@@ -148,7 +147,7 @@ final class Stage2Overlap {
     private synchronized Number next() {
         while (!stopping) {
             for (Number n : opened) {
-                if (!n.done && !n.finishing && n.open.open()) {
+                if (n.result == null && !n.finishing && n.open.open()) {
                     return n;
                 }
             }
@@ -175,9 +174,8 @@ final class Stage2Overlap {
     private void finished(Number n, CompositeResult result) {
         synchronized (recording) {
             n.result = result;
-            n.done = true;
             n.finishing = false;
-            while (settled < opened.size() && opened.get(settled).done && failure.get() == null) {
+            while (settled < opened.size() && opened.get(settled).result != null && failure.get() == null) {
                 Number next = opened.get(settled);
                 CompositeResult r = next.result;
                 // a stage 2 cut short by a stop is recorded with the curves it completed (a residue file has no

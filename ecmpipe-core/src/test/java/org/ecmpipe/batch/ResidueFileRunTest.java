@@ -73,6 +73,11 @@ class ResidueFileRunTest {
         return CompositeResidues.group(lines, new ArrayList<>());
     }
 
+    /** c85s = p40 * p45 from the given seeds: nothing for a curve at B1=11000 to find, so every curve runs. */
+    private static List<PlantedNumbers.Planted> nothingToFind(long... seeds) {
+        return java.util.Arrays.stream(seeds).mapToObj(seed -> PlantedNumbers.planted(seed, 40, 45)).toList();
+    }
+
     private ResidueFileRun engine(BigInteger b2, int workers) {
         return new ResidueFileRun(new Stage2Settings(null, b2, workers, Duration.ofMinutes(2), false, 0, dir.resolve("work"),
                 dir.resolve("results.jsonl"), null, null, null), Clock.systemUTC());
@@ -81,11 +86,11 @@ class ResidueFileRunTest {
     @Test
     @Timeout(180)
     void workersMoveOnToTheNextNumberWhileTheLastCurveOfTheOneBeforeRunsAndResultsLandInFileOrder() throws Exception {
-        // nothing to find at B1=11000 (p40 * p45): every curve of every number runs
-        PlantedNumbers.Planted a = PlantedNumbers.planted(91, 40, 45);
-        PlantedNumbers.Planted b = PlantedNumbers.planted(92, 40, 45);
-        PlantedNumbers.Planted c = PlantedNumbers.planted(93, 40, 45);
-        List<CompositeResidues> numbers = numbers(List.of(a, b, c), List.of(3, 4, 5));
+        List<PlantedNumbers.Planted> planted = nothingToFind(91, 92, 93);
+        PlantedNumbers.Planted a = planted.get(0);
+        PlantedNumbers.Planted b = planted.get(1);
+        PlantedNumbers.Planted c = planted.get(2);
+        List<CompositeResidues> numbers = numbers(planted, List.of(3, 4, 5));
         assertThat(numbers).extracting(CompositeResidues::composite).as("the file's numbers, in order")
                 .containsExactly(a.n(), b.n(), c.n());
         Events listener = new Events();
@@ -114,10 +119,10 @@ class ResidueFileRunTest {
     @Timeout(180)
     void aStopEndsEveryOpenNumbersEcmAndRecordsWhatEachCompleted() throws Exception {
         // a large B2: each curve runs about a second, so the stop comes mid-curve
-        PlantedNumbers.Planted a = PlantedNumbers.planted(94, 40, 45);
-        PlantedNumbers.Planted b = PlantedNumbers.planted(95, 40, 45);
-        PlantedNumbers.Planted c = PlantedNumbers.planted(96, 40, 45);
-        List<CompositeResidues> numbers = numbers(List.of(a, b, c), List.of(3, 6, 2));
+        List<PlantedNumbers.Planted> planted = nothingToFind(94, 95, 96);
+        PlantedNumbers.Planted a = planted.get(0);
+        PlantedNumbers.Planted b = planted.get(1);
+        List<CompositeResidues> numbers = numbers(planted, List.of(3, 6, 2));
         Events listener = new Events();
         ResidueFileRun engine = engine(BigInteger.valueOf(2_000_000_000L), 2);
         CompletableFuture<Thread> runner = new CompletableFuture<>();
@@ -154,8 +159,7 @@ class ResidueFileRunTest {
     void atMostWPlusOneNumbersAreOpenBehindASlowOneAndOneLineNumbersAllRunOnce() throws Exception {
         // the first number's one curve is on a c200 (several times slower than a c85's); then five one-curve c85s
         PlantedNumbers.Planted slow = PlantedNumbers.planted(97, 100, 100);
-        List<PlantedNumbers.Planted> fast = List.of(PlantedNumbers.planted(98, 40, 45), PlantedNumbers.planted(99, 40, 45),
-                PlantedNumbers.planted(100, 40, 45), PlantedNumbers.planted(101, 40, 45), PlantedNumbers.planted(102, 40, 45));
+        List<PlantedNumbers.Planted> fast = nothingToFind(98, 99, 100, 101, 102);
         List<PlantedNumbers.Planted> all = new ArrayList<>(List.of(slow));
         all.addAll(fast);
         List<CompositeResidues> numbers = numbers(all, List.of(1, 1, 1, 1, 1, 1));
@@ -179,8 +183,7 @@ class ResidueFileRunTest {
     void aResultThatCannotBeRecordedStopsTheRunAndIsNeverWrittenTwice() throws Exception {
         // found by a hostile review: a failed record was tried again by the next number to finish, writing the same
         // results line again, and later numbers were recorded after the failure
-        List<CompositeResidues> numbers = numbers(List.of(PlantedNumbers.planted(103, 40, 45),
-                PlantedNumbers.planted(104, 40, 45), PlantedNumbers.planted(105, 40, 45)), List.of(2, 5, 5));
+        List<CompositeResidues> numbers = numbers(nothingToFind(103, 104, 105), List.of(2, 5, 5));
         EcmBinary ecm = ecmChildren.realEcm();
         org.ecmpipe.stage2.Stage2Batch batch = new org.ecmpipe.stage2.Stage2Batch(
                 new org.ecmpipe.stage2.Stage2Executor(ecm, ecmChildren.children(), null), ecm.version(),

@@ -37,7 +37,7 @@ class NewcomerTest {
     @Test
     void aStepUpInTheSameWorkDirWorksOnWhatIsLeftAndListsWhatIsFactored() throws Exception {
         PlantedNumbers.Planted factored = PlantedNumbers.planted(41, 9, 25); // p9 found: cofactor p25 is prime
-        PlantedNumbers.Planted partly = PlantedNumbers.planted(42, 9, 30, 30); // p9 found: c60 left
+        PlantedNumbers.Planted partly = PlantedNumbers.planted(42, 9, 40, 40); // p9 found: c80 left (a p30 would fall to 1 in ~5000 curves at B1=50000)
         Path numbers = Files.writeString(dir.resolve("n.txt"), factored.n() + "\n" + partly.n() + "\n");
         String work = dir.resolve("w").toString();
         String[] common = {"run", "--numbers-file", numbers.toString(), "--no-gpu", "--curves", "16", "--stage2-workers", "2",
@@ -183,7 +183,7 @@ class NewcomerTest {
 
     @Test
     void aCurveEcmReportedIsReproducedWithSigma() throws Exception {
-        PlantedNumbers.Planted planted = PlantedNumbers.planted(95, 8, 30, 30);
+        PlantedNumbers.Planted planted = PlantedNumbers.planted(95, 8, 40, 40); // p40s: the p8 is the first factor
         Path numbers = Files.writeString(dir.resolve("n.txt"), planted.n() + "\n");
         assertThat(run("run", "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000", "--curves", "24",
                 "--stage2-workers", "2", "--continue-after-factor", "--work-dir", dir.resolve("w1").toString(), "--no-submit"))

@@ -201,7 +201,10 @@ class RunCommandTest {
             CompletedProcess run = CompletedProcess.run(ecmChildren.children(), List.of(ecm.path().toString(), "-param", "3", "-c",
                     String.valueOf(CURVES), String.valueOf(B1)), p.n() + "\n", Duration.ofMinutes(2), l -> { });
             for (String line : run.stdout()) {
-                if (parser.parse(line) instanceof EcmLine.FactorFound f && p.primes().contains(f.factor())) {
+                // the small planted primes only: a p30 falls to 1 in ~150000 curves at B1=11000, and the run need
+                // not repeat a one-shot's luck
+                if (parser.parse(line) instanceof EcmLine.FactorFound f && p.primes().contains(f.factor())
+                        && f.factor().toString().length() < 12) {
                     found.add(f.factor());
                 }
             }

@@ -10,11 +10,18 @@
 # file), the pipeline's wall time (first stage-1 start to last result, from the results file), and the
 # whole command's wall time (JVM start-up and probing ecm included).
 #
-# Usage: bench/pipeline.sh [B1 (default 250000)] [CURVES (default 7)] [B2 (default 2e8)] [ROUNDS (default 3)]
+# Balanced stages: the goal is about balanced numbers, and with unequal stages no schedule reaches (N + 1) / 2N (the
+# script prints the best any schedule could do with the stage times it measured). ecm's stage-2 time moves in steps
+# of about 17 % as B2 grows (its block count k changes), so B2 cannot balance the stages finely; stage 1's time is
+# proportional to B1. So with B1 "balance" (the default) the script first times, on this machine, now, 3 x stage 1
+# of the first number at B1=250000 and 3 x stage 2 of its residues at B2 with bare ecm, and takes
+# B1 = 250000 x (stage-2 time / stage-1 time), rounded to 1000. A number given as B1 is used as it is.
+#
+# Usage: bench/pipeline.sh [B1 (default balance)] [CURVES (default 7)] [B2 (default 2e8)] [ROUNDS (default 3)]
 # Every round's ratios come from that round alone (its own sum of stage times); the medians are reported.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-B1="${1:-250000}"
+B1="${1:-balance}"
 CURVES="${2:-7}"
 B2="${3:-2e8}"
 ROUNDS="${4:-3}"
@@ -23,6 +30,21 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timing
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+if [ "$B1" = balance ]; then
+  first=$(grep -v '^#' "$ROOT/bench/numbers-c80.txt" | head -1)
+  now() { date +%s.%N; }
+  t1s=(); t2s=()
+  for i in 1 2 3; do
+    a=$(now); echo "$first" | ecm -q -param 3 -save "$OUT/balance.sav" -c "$CURVES" 250000 0 >/dev/null; b=$(now)
+    ecm -resume "$OUT/balance.sav" 250000 "$B2" >/dev/null; c=$(now)
+    rm -f "$OUT/balance.sav"
+    t1s+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b - a }')"); t2s+=("$(awk -v a="$b" -v b="$c" 'BEGIN { printf "%.3f", b - a }')")
+  done
+  t1=$(median "${t1s[@]}"); t2=$(median "${t2s[@]}")
+  B1=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%d", int(250000 * b / a / 1000 + 0.5) * 1000 }')
+  echo "balance: stage 1 at B1=250000 took ${t1}s (${t1s[*]}), stage 2 at B2=$B2 ${t2}s (${t2s[*]}): B1=$B1"
+fi
 ratios=(); cmd_ratios=(); seqs=(); pipes=(); bounds=()
 for round in $(seq "$ROUNDS"); do
   rm -rf "$OUT/work"

@@ -5,7 +5,9 @@
 # curves on a c80, same B1 and B2) is run three ways, in one run of this script on this machine:
 #   1. one `ecm -resume FILE B1 B2` process                      (the baseline, ratio 1.0)
 #   2. a contiguous half/half split: two ecm processes at once   (expected ~0.75: the slow half decides)
-#   3. `ecmpipe stage2 --workers 2`, JVM start-up included        (goal <= 0.55; ideal 0.50)
+#   3. `ecmpipe stage2 --workers 2`                                (goal <= 0.55; ideal 0.50), two ways: its stage 2,
+#      from the first number's start to the last result (from the results file: JVM start-up, probing ecm and exit
+#      left out, as bench/pipeline.sh's "pipelined" figure), and the whole command, JVM start-up included
 #   4. an even split made by hand: lines alternately to two ecm processes, so each gets half the slow and half the
 #      fast curves (what the best static split could do: the machine's own limit for two processes at once,
 #      with no JVM and no hand-offs; above 0.50 by whatever two ecm running together cost each other)
@@ -59,21 +61,32 @@ run_ecmpipe() {
   "$ROOT/bin/ecmpipe" stage2 --resume "$OUT/residues.sav" --b2 "$B2" --workers 2 --no-submit --work-dir "$OUT/work" \
     >"$OUT/ecmpipe.out" 2>&1
 }
+stage2_wall() { # first started_at to last finished_at in the results file
+  sed -E 's/.*"started_at":"([^"]+)","finished_at":"([^"]+)".*/\1 \2/' "$OUT/work/results.jsonl" | while read -r s f; do
+    echo "$(date -d "$s" +%s.%N) $(date -d "$f" +%s.%N)"
+  done | awk 'NR == 1 { a = $1; b = $2 } { if ($1 < a) a = $1; if ($2 > b) b = $2 } END { printf "%.2f", b - a }'
+}
 timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # the three runs take turns, ROUNDS times, so a slow spell of the shared machine hits all of them alike
-singles=(); splits=(); pipes=(); evens=()
+singles=(); splits=(); pipes=(); evens=(); walls=(); wall_ratios=(); pipe_ratios=(); even_ratios=(); split_ratios=()
 for _ in $(seq "$ROUNDS"); do
   singles+=("$(timed run_single)")
   splits+=("$(timed run_split)")
   pipes+=("$(timed run_ecmpipe)")
+  walls+=("$(stage2_wall)")
   evens+=("$(timed run_even)")
-  echo "round ${#pipes[@]}: single ${singles[-1]}s, split ${splits[-1]}s, ecmpipe ${pipes[-1]}s (ratio $(ratio "${pipes[-1]}" "${singles[-1]}")), even split by hand ${evens[-1]}s (ratio $(ratio "${evens[-1]}" "${singles[-1]}"))"
+  split_ratios+=("$(ratio "${splits[-1]}" "${singles[-1]}")")
+  wall_ratios+=("$(ratio "${walls[-1]}" "${singles[-1]}")")
+  pipe_ratios+=("$(ratio "${pipes[-1]}" "${singles[-1]}")")
+  even_ratios+=("$(ratio "${evens[-1]}" "${singles[-1]}")")
+  echo "round ${#pipes[@]}: single ${singles[-1]}s, split ${splits[-1]}s, ecmpipe stage 2 ${walls[-1]}s (ratio ${wall_ratios[-1]}), whole command ${pipes[-1]}s (ratio ${pipe_ratios[-1]}), even split by hand ${evens[-1]}s (ratio ${even_ratios[-1]})"
 done
 single=$(median "${singles[@]}")
 split=$(median "${splits[@]}")
 pipe=$(median "${pipes[@]}")
+wall=$(median "${walls[@]}")
 even=$(median "${evens[@]}")
 
 curves_done=$(grep -o '"stage2_curves":[0-9]*' "$OUT/work/results.jsonl" | cut -d: -f2 | awk '{ s += $1 } END { print s }')
@@ -82,7 +95,9 @@ ms() { grep -o 'Step 2 took [0-9]*ms' "$1" | grep -o '[0-9]*' | awk '{ s += $1 }
 echo "stage-2 balance: $((2 * CURVES)) curves (first half on a c200, second on a c80), B1=$B1, B2=$B2, $(nproc) cores, median of $ROUNDS rounds"
 echo "  stage-2 CPU time per half  : slow ${CURVES} curves $(ms "$OUT/half1.out")s, fast ${CURVES} curves $(ms "$OUT/half2.out")s"
 echo "  single ecm -resume process : ${single}s  ratio 1.000"
-echo "  contiguous half/half split : ${split}s  ratio $(ratio "$split" "$single")"
-echo "  ecmpipe stage2 --workers 2 : ${pipe}s  ratio $(ratio "$pipe" "$single")  (goal <= 0.55, ideal 0.500; curves completed: $curves_done)"
-echo "  even split by hand (2 ecm) : ${even}s  ratio $(ratio "$even" "$single")  (this machine's limit for two processes)"
-echo "  ecmpipe / even split       : $(ratio "$pipe" "$even")"
+echo "  (ratios: medians of each round's own ratio to that round's single process)"
+echo "  contiguous half/half split : ${split}s  ratio $(median "${split_ratios[@]}")"
+echo "  ecmpipe stage2 --workers 2 : stage 2 ${wall}s  ratio $(median "${wall_ratios[@]}")  (goal <= 0.55, ideal 0.500; curves completed: $curves_done)"
+echo "                   whole command ${pipe}s  ratio $(median "${pipe_ratios[@]}")  (JVM start-up, probing ecm and exit included)"
+echo "  even split by hand (2 ecm) : ${even}s  ratio $(median "${even_ratios[@]}")  (this machine's limit for two processes)"
+echo "  ecmpipe stage 2 / even split: $(ratio "$wall" "$even")"

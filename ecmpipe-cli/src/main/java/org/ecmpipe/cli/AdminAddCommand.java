@@ -84,55 +84,57 @@ public final class AdminAddCommand implements Callable<Integer> {
         }
         URI endpoint = endpoint();
         ObjectMapper mapper = new ObjectMapper();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        int added = 0;
-        List<String> known = new ArrayList<>();
-        List<String> duplicates = new ArrayList<>();
-        for (int from = 0; from < lines.size(); from += CHUNK) {
-            List<Line> chunk = lines.subList(from, Math.min(lines.size(), from + CHUNK));
-            ObjectNode body = mapper.createObjectNode();
-            ArrayNode list = body.putArray("composites");
-            chunk.forEach(l -> list.add(l.text()));
-            body.put("project", project).put("priority", priority);
-            if (targetT != null) {
-                body.put("target_t_level", targetT);
-            }
-            HttpResponse<String> response;
-            try {
-                response = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofMinutes(2))
-                        .header("Content-Type", "application/json").header("X-Admin-Key", key)
-                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("ecmpipe admin add: cannot reach " + endpoint + ": " + e.getMessage()
-                        + (added > 0 ? " (" + added + " numbers were added before)" : ""));
-                return ExitCodes.RUNTIME_FAILURE;
-            }
-            JsonNode answer = parse(mapper, response.body());
-            if (response.statusCode() != 200) {
-                String detail = answer.path("detail").asText(response.body());
-                String field = answer.path("field").asText("");
-                String where = "";
-                if (field.startsWith("composites[")) {
-                    int i = Integer.parseInt(field.substring("composites[".length(), field.indexOf(']')));
-                    where = file + " line " + chunk.get(i).number() + ": ";
+        // closed at the end: the JVM would wait up to 0.3 s at exit for the client's selector thread
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            int added = 0;
+            List<String> known = new ArrayList<>();
+            List<String> duplicates = new ArrayList<>();
+            for (int from = 0; from < lines.size(); from += CHUNK) {
+                List<Line> chunk = lines.subList(from, Math.min(lines.size(), from + CHUNK));
+                ObjectNode body = mapper.createObjectNode();
+                ArrayNode list = body.putArray("composites");
+                chunk.forEach(l -> list.add(l.text()));
+                body.put("project", project).put("priority", priority);
+                if (targetT != null) {
+                    body.put("target_t_level", targetT);
                 }
-                spec.commandLine().getErr().println("ecmpipe admin add: the server refused (HTTP " + response.statusCode() + "): "
-                        + where + detail + (added > 0 ? " (" + added + " numbers were added before)" : ""));
-                return response.statusCode() >= 500 ? ExitCodes.RUNTIME_FAILURE : ExitCodes.USAGE;
+                HttpResponse<String> response;
+                try {
+                    response = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofMinutes(2))
+                            .header("Content-Type", "application/json").header("X-Admin-Key", key)
+                            .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println("ecmpipe admin add: cannot reach " + endpoint + ": " + e.getMessage()
+                            + (added > 0 ? " (" + added + " numbers were added before)" : ""));
+                    return ExitCodes.RUNTIME_FAILURE;
+                }
+                JsonNode answer = parse(mapper, response.body());
+                if (response.statusCode() != 200) {
+                    String detail = answer.path("detail").asText(response.body());
+                    String field = answer.path("field").asText("");
+                    String where = "";
+                    if (field.startsWith("composites[")) {
+                        int i = Integer.parseInt(field.substring("composites[".length(), field.indexOf(']')));
+                        where = file + " line " + chunk.get(i).number() + ": ";
+                    }
+                    spec.commandLine().getErr().println("ecmpipe admin add: the server refused (HTTP " + response.statusCode() + "): "
+                            + where + detail + (added > 0 ? " (" + added + " numbers were added before)" : ""));
+                    return response.statusCode() >= 500 ? ExitCodes.RUNTIME_FAILURE : ExitCodes.USAGE;
+                }
+                added += answer.path("added").asInt();
+                answer.path("known").forEach(n -> known.add(n.asText()));
+                for (JsonNode d : answer.path("duplicates")) {
+                    duplicates.add(file + " line " + chunk.get(d.path("index").asInt()).number());
+                }
             }
-            added += answer.path("added").asInt();
-            answer.path("known").forEach(n -> known.add(n.asText()));
-            for (JsonNode d : answer.path("duplicates")) {
-                duplicates.add(file + " line " + chunk.get(d.path("index").asInt()).number());
-            }
+            out.printf("%d added, %d already known, %d given twice%n", added, known.size(), duplicates.size());
+            known.forEach(n -> out.println("already known: " + (n.length() > 60 ? n.substring(0, 25) + "...(" + n.length()
+                    + " digits)" : n)));
+            duplicates.forEach(d -> out.println("given twice: " + d));
+            out.flush();
+            return ExitCodes.OK;
         }
-        out.printf("%d added, %d already known, %d given twice%n", added, known.size(), duplicates.size());
-        known.forEach(n -> out.println("already known: " + (n.length() > 60 ? n.substring(0, 25) + "...(" + n.length()
-                + " digits)" : n)));
-        duplicates.forEach(d -> out.println("given twice: " + d));
-        out.flush();
-        return ExitCodes.OK;
     }
 
     private static JsonNode parse(ObjectMapper mapper, String body) {

@@ -83,9 +83,10 @@ public final class BatchRun {
     public BatchOutcome run(NumberSource source, BatchListener listener, boolean restart, boolean retryFailed)
             throws IOException {
         if (settings.towardsTargets()) {
-            TargetRounds rounds = new TargetRounds(settings, clock);
-            this.rounds = rounds;
-            return rounds.run(source, listener, restart, retryFailed);
+            try (TargetRounds rounds = new TargetRounds(settings, clock)) {
+                this.rounds = rounds;
+                return rounds.run(source, listener, restart, retryFailed);
+            }
         }
         return runOnce(source, listener, restart, retryFailed, false);
     }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.OptionalDouble;
+import org.ecmpipe.submit.LazyHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
  * reported), for rounds towards a target when submitting. Unreachable or unknown: empty, and the run goes by its own
  * results file (said once).
  */
-final class ServerTLevels {
+final class ServerTLevels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerTLevels.class);
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI endpoint;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final LazyHttpClient http = new LazyHttpClient(TIMEOUT);
     private final ObjectMapper mapper = new ObjectMapper();
     private volatile boolean unreachable;
 
@@ -37,7 +37,7 @@ final class ServerTLevels {
             return OptionalDouble.empty();
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint.resolve("stats/" + number)).timeout(TIMEOUT)
+            HttpResponse<String> r = http.get().send(HttpRequest.newBuilder(endpoint.resolve("stats/" + number)).timeout(TIMEOUT)
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return OptionalDouble.empty(); // not on the server yet
@@ -53,5 +53,10 @@ final class ServerTLevels {
             Thread.currentThread().interrupt();
             return OptionalDouble.empty();
         }
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 }

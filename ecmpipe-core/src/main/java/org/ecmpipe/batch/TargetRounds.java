@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the next t-level above where the number stands (unless B1 was given) and the curves that reach that level or T,
  * whichever is lower (unless curves were given; on a GPU one batch), then runs the numbers grouped by B1 and curves.
  */
-final class TargetRounds {
+final class TargetRounds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TargetRounds.class);
     /** Rounds at most: the ladder's length and some, so a number that cannot get there ends the run anyway. */
     static final int MAX_ROUNDS = 16;
@@ -42,6 +42,14 @@ final class TargetRounds {
         this.settings = settings;
         this.clock = clock;
         this.server = settings.submission() == null ? null : new ServerTLevels(settings.submission().target().endpoint());
+    }
+
+    /** Ends the connection to the results server used for its t-levels, if one was made. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
     }
 
     void endChildrenNow() {

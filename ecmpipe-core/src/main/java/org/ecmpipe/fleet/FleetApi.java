@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.ecmpipe.submit.LazyHttpClient;
 
 /**
  * The results server's fleet routes as a worker uses them, over the JDK HttpClient: work leases, their heartbeat and
@@ -26,7 +26,7 @@ import java.util.Optional;
  * fleet's pending work. Each call is one try: {@link ServerUnavailableException} when it may work later,
  * {@link ServerRefusedException} when the server refuses it for good; {@link Retrying} decides what to do.
  */
-final class FleetApi {
+final class FleetApi implements AutoCloseable {
 
     /** A work lease: {@code curves} curves at B1 (ecm's default B2) with {@code -param param} on {@code composite}. */
     record Lease(String id, BigInteger composite, long b1, int curves, int param, long leaseSeconds) {
@@ -46,7 +46,7 @@ final class FleetApi {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final LazyHttpClient http = new LazyHttpClient(Duration.ofSeconds(10));
     private final URI api;
     private final String clientId;
 
@@ -57,6 +57,12 @@ final class FleetApi {
 
     URI api() {
         return api;
+    }
+
+    /** Ends the HttpClient (the JVM would wait for its selector thread at exit). */
+    @Override
+    public void close() {
+        http.close();
     }
 
     Optional<Lease> lease(int maxCurves, int param) throws IOException, InterruptedException {
@@ -191,7 +197,7 @@ final class FleetApi {
         HttpRequest r = request.build();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.get().send(r, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new ServerUnavailableException(r.method() + " " + r.uri().getPath() + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));

@@ -87,13 +87,13 @@ public final class FleetWorker {
         Path fleet = Layout.of(settings.workDir()).fleetDir();
         Files.createDirectories(fleet);
         try (FileChannel lockFile = FileChannel.open(fleet.resolve("worker.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = tryLock(lockFile)) {
+             FileLock lock = tryLock(lockFile);
+             FleetApi api = new FleetApi(settings.api(), settings.clientId())) {
             if (lock == null) {
                 throw new BatchSetupException("another worker is using the work dir " + settings.workDir()
                         + " (fleet/worker.lock); give each worker its own --work-dir");
             }
-            WorkerContext ctx = new WorkerContext(settings, new FleetApi(settings.api(), settings.clientId()), new UnitStore(fleet),
-                    clock, sleeper);
+            WorkerContext ctx = new WorkerContext(settings, api, new UnitStore(fleet), clock, sleeper);
             context = ctx;
             return loop(ctx);
         } catch (InterruptedException e) {

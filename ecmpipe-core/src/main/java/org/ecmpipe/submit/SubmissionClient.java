@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,8 +14,11 @@ import java.time.Duration;
  * with doubling backoff on network errors, 5xx, 408 and 429 (waiting at least what a {@code Retry-After} asks,
  * up to a minute); any other 4xx is final (the server will never take that body). A refusal's message is the
  * server's {@code detail} (the ecm-wrapper / FastAPI error shape) when it sends one.
+ *
+ * <p>The HttpClient is made at the first send, on the caller's thread (the submitter's), not when the run starts,
+ * and {@link #close} ends it ({@link LazyHttpClient}).
  */
-public final class SubmissionClient {
+public final class SubmissionClient implements AutoCloseable {
 
     /** How a send ended. */
     public sealed interface Outcome {
@@ -34,7 +36,7 @@ public final class SubmissionClient {
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http;
+    private final LazyHttpClient http;
     private final URI submitUri;
     private final int tries;
     private final Duration backoff;
@@ -61,7 +63,13 @@ public final class SubmissionClient {
         this.tries = tries;
         this.backoff = backoff;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = new LazyHttpClient(timeout);
+    }
+
+    /** Ends the HttpClient, if one was made: a send in progress fails, later sends fail at once. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     public URI submitUri() {
@@ -80,7 +88,7 @@ public final class SubmissionClient {
                 wait = wait.multipliedBy(2);
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(submitUri).timeout(timeout)
+                HttpResponse<String> response = http.get().send(HttpRequest.newBuilder(submitUri).timeout(timeout)
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();

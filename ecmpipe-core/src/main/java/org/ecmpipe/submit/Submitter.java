@@ -146,6 +146,7 @@ public final class Submitter implements AutoCloseable {
         return new Stats(accepted.get(), duplicates.get(), rejected.get(), outbox.pending().size());
     }
 
+    /** Stops the sender thread and ends the client's HttpClient; what was not sent stays in the outbox. */
     @Override
     public void close() {
         sender.interrupt();
@@ -153,6 +154,8 @@ public final class Submitter implements AutoCloseable {
             sender.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            client.close();
         }
     }
 }

@@ -12,7 +12,8 @@
 # plus the same per 20-s window. Goals: <= 0.6 CPU-s in the first 2 s, <= 0.3 CPU-s per minute from 10 s.
 #
 # Usage: bench/jvm-cpu.sh [B1 (default 250000)] [CURVES (default 40)] [ROUNDS (default 1)] [extra run options...]
-# With ROUNDS > 1 the figures are medians over the rounds.
+# With ROUNDS > 1 the figures are medians over the rounds. NUMBERS=FILE runs another numbers file (default
+# bench/numbers-c80.txt; e.g. its first 3 lines for a run of long numbers that still ends in minutes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 B1="${1:-250000}"
@@ -20,6 +21,7 @@ CURVES="${2:-40}"
 ROUNDS="${3:-1}"
 shift $(( $# < 3 ? $# : 3 ))
 OUT="$ROOT/bench/out/jvm-cpu"
+NUMBERS="${NUMBERS:-$ROOT/bench/numbers-c80.txt}"
 rm -rf "$OUT" && mkdir -p "$OUT"
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the measurement
 TCK=$(getconf CLK_TCK)
@@ -38,7 +40,7 @@ first2=(); early=(); steady=()
 for round in $(seq "$ROUNDS"); do
   rm -rf "$OUT/work"
   t0=$(now)
-  "$ROOT/bin/ecmpipe" run --numbers-file "$ROOT/bench/numbers-c80.txt" --no-gpu --b1 "$B1" --curves "$CURVES" \
+  "$ROOT/bin/ecmpipe" run --numbers-file "$NUMBERS" --no-gpu --b1 "$B1" --curves "$CURVES" \
     --stage2-workers 1 --fixed-split --no-submit --work-dir "$OUT/work" "$@" >"$OUT/run.out" 2>"$OUT/run.err" &
   pid=$!
   at2=-1; at10=-1; last=-1; lastT=0
@@ -65,7 +67,7 @@ for round in $(seq "$ROUNDS"); do
     "$(awk -v k="$TCK" '$1 >= 10 { w = int(($1 - 10) / 20); if (!(w in c0)) { c0[w] = $2; t0[w] = $1 } c1[w] = $2; t1[w] = $1 }
         END { for (w = 0; w in c0; w++) if (t1[w] > t0[w]) printf " %.2f", (c1[w] - c0[w]) / k / (t1[w] - t0[w]) * 60 }' "$OUT/samples-$round.txt")"
 done
-echo "ecmpipe JVM CPU, $(nproc) cores, B1=$B1, $CURVES curves, 8 c80s, median of $ROUNDS round(s):"
+echo "ecmpipe JVM CPU, $(nproc) cores, B1=$B1, $CURVES curves, $(grep -cv '^#' "$NUMBERS") numbers from $(basename "$NUMBERS"), median of $ROUNDS round(s):"
 echo "  first 2 s          : $(median "${first2[@]}") CPU-s  (goal <= 0.6)"
 echo "  2 s to 10 s        : $(median "${early[@]}") CPU-s"
 echo "  from 10 s to the end: $(median "${steady[@]}") CPU-s per minute  (goal <= 0.3)"

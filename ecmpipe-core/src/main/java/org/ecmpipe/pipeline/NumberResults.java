@@ -18,6 +18,7 @@ import org.ecmpipe.stage1.Stage1Result;
 import org.ecmpipe.stage2.Stage2Request;
 import org.ecmpipe.stage2.Stage2Result;
 import org.ecmpipe.stage2.Stage2Verdict;
+import org.ecmpipe.tlevel.TLevelCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ final class NumberResults {
     private final Clock clock;
     private final AutoB2 autoB2;
     private final int batchSize;
+    /** The batch's numbers mostly share their work, so its t-levels are computed once each. */
+    private final TLevelCache tLevels = new TLevelCache();
 
     /** @param autoB2 B2 chosen as the batch runs, or null */
     NumberResults(PipelineOptions options, int param, String ecmVersion, Clock clock, AutoB2 autoB2, int batchSize) {
@@ -147,7 +150,7 @@ final class NumberResults {
         }
         int priorCurves = prior == null ? 0 : prior.completedLines().size();
         double priorSeconds = prior == null ? 0 : prior.seconds();
-        ResultBuilder result = ResultBuilder.of(number.composite().value(), clock)
+        ResultBuilder result = ResultBuilder.of(number.composite().value(), clock).tLevels(tLevels)
                 .bounds(options.b1(), null)
                 .param(param)
                 .stage1(s1 == null ? 0 : s1.curves(), h.stage1Time().toNanos() / 1e9, h.reused(), h.device())

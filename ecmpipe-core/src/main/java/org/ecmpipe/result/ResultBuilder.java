@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.ecmpipe.tlevel.TLevel;
+import org.ecmpipe.tlevel.TLevelCache;
+import org.ecmpipe.tlevel.WorkItem;
 
 /**
  * The one place a {@link CompositeResult} is made: named steps instead of a long positional constructor. Start
@@ -33,6 +36,7 @@ public final class ResultBuilder {
     private boolean b2Default;
     private BigInteger b2Min;
     private BigInteger ecmInput;
+    private TLevelCache tLevels;
 
     private ResultBuilder(BigInteger composite, Clock clock) {
         this.composite = Objects.requireNonNull(composite, "composite");
@@ -128,6 +132,12 @@ public final class ResultBuilder {
         return this;
     }
 
+    /** Where the result's t-level is looked up (a run's numbers mostly share it); without one it is computed. */
+    public ResultBuilder tLevels(TLevelCache cache) {
+        this.tLevels = cache;
+        return this;
+    }
+
     public ResultBuilder startedAt(Instant at) {
         this.startedAt = at;
         return this;
@@ -154,8 +164,9 @@ public final class ResultBuilder {
         Instant finished = finishedAt != null ? finishedAt : clock.instant();
         Double tLevel = null;
         if (curves > 0 && param != null) {
-            tLevel = org.ecmpipe.tlevel.TLevel.of(org.ecmpipe.tlevel.WorkItem.ofRun(curves, b2Min != null ? 0 : stage2Curves,
-                    b1, b2, b2Default, param, ecmInput != null ? ecmInput : composite));
+            List<WorkItem> work = WorkItem.ofRun(curves, b2Min != null ? 0 : stage2Curves, b1, b2, b2Default, param,
+                    ecmInput != null ? ecmInput : composite);
+            tLevel = tLevels != null ? tLevels.of(work) : TLevel.of(work);
         }
         return new CompositeResult(composite, status, reason, detail, factors, cofactor, cofactorPrime, b1, b2, param,
                 curves, stage2Curves, stage1Seconds, stage2Seconds, stage1Reused,

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.ecmpipe.ecm.Sigma;
+import org.ecmpipe.tlevel.TLevelCache;
 
 /**
  * The results-file format, both ways: one JSON object per composite, numbers as decimal strings (they exceed every
@@ -20,6 +21,8 @@ import org.ecmpipe.ecm.Sigma;
  */
 final class ResultJson {
     private final ObjectMapper mapper = new ObjectMapper();
+    /** A file's lines mostly share their work, so its t-levels are computed once each. */
+    private final TLevelCache tLevels = new TLevelCache();
 
     ObjectNode toJson(CompositeResult r) {
         ObjectNode o = mapper.createObjectNode();
@@ -116,7 +119,7 @@ final class ResultJson {
             factors.add(new Factor(bigInteger(f, "factor", true), f.path("prime").asBoolean(), f.path("stage").asInt(),
                     sigma == null ? null : Sigma.parse(sigma), f.path("exponent").asInt(1)));
         }
-        ResultBuilder b = ResultBuilder.of(composite, Clock.systemUTC())
+        ResultBuilder b = ResultBuilder.of(composite, Clock.systemUTC()).tLevels(tLevels)
                 .factors(factors, bigInteger(o, "cofactor", false), o.path("cofactor_prime").asBoolean())
                 .bounds(o.path("b1").asLong(), bigInteger(o, "b2", false))
                 .b2Default(o.path("b2_default").asBoolean(false))

@@ -13,6 +13,7 @@ import org.ecmpipe.result.CompositeResult;
 import org.ecmpipe.result.Factorization;
 import org.ecmpipe.result.Reason;
 import org.ecmpipe.result.ResultBuilder;
+import org.ecmpipe.tlevel.TLevelCache;
 
 /**
  * Stage 2 of a residue file's numbers: opens each number's residues on a {@link Stage2Executor} to worker threads
@@ -32,6 +33,8 @@ public final class Stage2Batch {
     private final String ecmVersion;
     private final Options options;
     private final Clock clock;
+    /** The batch's numbers mostly share their work, so its t-levels are computed once each. */
+    private final TLevelCache tLevels = new TLevelCache();
 
     public Stage2Batch(Stage2Executor executor, String ecmVersion, Options options, Clock clock) {
         this.executor = executor;
@@ -109,7 +112,7 @@ public final class Stage2Batch {
             factorization.add(f.factor(), f.step(), f.sigma());
         }
         Stage2Verdict verdict = Stage2Verdict.of(result, factorization);
-        ResultBuilder built = ResultBuilder.of(work.composite(), clock)
+        ResultBuilder built = ResultBuilder.of(work.composite(), clock).tLevels(tLevels)
                 .factorization(factorization)
                 .bounds(work.b1(), result.b2())
                 .b2Default(options.b2() == null)

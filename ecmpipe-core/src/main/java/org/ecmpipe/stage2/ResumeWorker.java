@@ -57,6 +57,12 @@ final class ResumeWorker implements AutoCloseable {
     private Thread stderrReader;
     /** The current process was ended by a curve's watchdog. */
     private volatile boolean timedOut;
+    /** The running curve's process, watched until its deadline ({@link System#nanoTime}); null between curves. */
+    private Process watched;
+    private long deadline;
+    /** The watchdog's one scheduled check, or null: moved on (not re-made) as curves come and go. */
+    private ScheduledFuture<?> alarm;
+    private final Object watchdogLock = new Object();
 
     /** Where ecm's lines go (verbose logs). */
     interface OutputSink {
@@ -191,16 +197,49 @@ final class ResumeWorker implements AutoCloseable {
 
     /** Reads the output of the curve ecm is running now (the first one of the queue) under its watchdog. */
     private CurveOutcome runHead(Curve curve, Duration timeout, BooleanSupplier stopping) {
-        Process current = process;
-        ScheduledFuture<?> watchdog = timer.schedule(() -> {
-            timedOut = true;
-            ChildProcesses.end(current, Duration.ZERO);
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        watch(process, timeout);
         try {
             return read(curve, stopping);
         } finally {
-            watchdog.cancel(false);
+            synchronized (watchdogLock) {
+                watched = null;
+            }
         }
+    }
+
+    /**
+     * Ends {@code current} unless the curve it runs now ends within {@code timeout}. One check stays scheduled for
+     * the earliest deadline it may have to enforce and moves itself on to the running curve's deadline when it finds
+     * an earlier curve finished: curves far shorter than the timeout cost a field write each, not a task scheduled
+     * and cancelled on the timer (with a wake-up of its thread) per curve.
+     */
+    private void watch(Process current, Duration timeout) {
+        long nanos = timeout.toNanos();
+        synchronized (watchdogLock) {
+            watched = current;
+            deadline = System.nanoTime() + nanos;
+            if (alarm == null) {
+                alarm = timer.schedule(this::checkDeadline, nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void checkDeadline() {
+        Process hung;
+        synchronized (watchdogLock) {
+            alarm = null;
+            if (watched == null) {
+                return; // between curves: the next one schedules a check of its own
+            }
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                alarm = timer.schedule(this::checkDeadline, left, TimeUnit.NANOSECONDS);
+                return;
+            }
+            hung = watched;
+            timedOut = true;
+        }
+        ChildProcesses.end(hung, Duration.ZERO); // outside the lock: the worker's read ends when ecm does
     }
 
     private CurveOutcome read(Curve curve, BooleanSupplier stopping) {

@@ -217,6 +217,19 @@ class Stage2ExecutorTest {
     }
 
     @Test
+    void curvesEachShorterThanTheTimeoutAreNotEndedThoughTogetherTheyRunLonger() {
+        // the watchdog's one check, due at the first curve's deadline, must find later curves' deadlines ahead
+        Duration timeout = Duration.ofMillis(400);
+        Stage2Request request = new Stage2Request(planted.n(), B1, BigInteger.valueOf(100_000_000), residues, 1, true, 0,
+                timeout, List.of());
+        Stage2Result result = new Stage2Executor(ecm, children).run(request, Stage2Listener.NONE);
+        assertThat(result.elapsed()).as("the curves together must outlast the timeout for this to test anything")
+                .isGreaterThan(timeout.multipliedBy(2));
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.curvesCompleted()).isEqualTo(residues.size());
+    }
+
+    @Test
     void eachWorkerKeepsTheNextLineQueuedInEcm() {
         List<Residue> some = residues.subList(0, 6);
         RecordingCurves curves = new RecordingCurves(some, -1);

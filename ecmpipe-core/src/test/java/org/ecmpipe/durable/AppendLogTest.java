@@ -1,0 +1,53 @@
+package org.ecmpipe.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ecmpipe.testing.SmallFilesystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppendLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void forcedAndUnforcedLinesLandInOrderAndAReopenedLogAppendsAfterThem() throws IOException {
+        Path file = dir.resolve("log.jsonl");
+        try (AppendLog log = new AppendLog(file)) {
+            log.append("one");
+            log.appendUnforced("two");
+            log.append("three");
+        }
+        try (AppendLog log = new AppendLog(file)) {
+            log.appendUnforced("four");
+        }
+        assertThat(Files.readAllLines(file)).containsExactly("one", "two", "three", "four");
+    }
+
+    /** A full disk (a real tmpfs): a line that cannot be written whole leaves nothing of itself behind. */
+    @Test
+    void aLineThatDoesNotFitOnAFullDiskLeavesNoPartOfItselfAndLaterLinesFollowTheLastWholeOne() throws Exception {
+        try (SmallFilesystem fs = SmallFilesystem.mount(dir.resolve("mnt"), "256k")) {
+            Path file = fs.path().resolve("log.jsonl");
+            try (AppendLog log = new AppendLog(file)) {
+                log.append("before");
+                Path filler = fs.fill();
+                String big = "x".repeat(64 * 1024); // more than the free tail of the file's last page
+                assertThatThrownBy(() -> log.appendUnforced(big)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("No space left on device");
+                assertThatThrownBy(() -> log.append(big)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("No space left on device");
+                assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo("before\n");
+                Files.delete(filler);
+                log.appendUnforced("after");
+                log.append("last");
+            }
+            assertThat(Files.readAllLines(file)).containsExactly("before", "after", "last");
+        }
+    }
+}

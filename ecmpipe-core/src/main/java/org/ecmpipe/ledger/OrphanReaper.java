@@ -30,9 +30,10 @@ final class OrphanReaper {
      */
     static List<JournalEvent.ProcessStarted> reap(Journal journal, java.time.Clock clock) throws java.io.IOException {
         List<JournalEvent.ProcessStarted> ended = new ArrayList<>();
+        ProcessStart processStart = ProcessStart.reading(java.nio.file.Path.of("/proc"));
         for (JournalEvent.ProcessStarted p : journal.state().possiblyLiveProcesses()) {
             Optional<ProcessHandle> handle = ProcessHandle.of(p.pid());
-            if (handle.isPresent() && handle.get().isAlive() && sameProcess(handle.get(), p)) {
+            if (handle.isPresent() && handle.get().isAlive() && sameProcess(handle.get(), p, processStart)) {
                 log.warn("Ending ecm process {} left running by an earlier run: {}", p.pid(), p.command());
                 end(handle.get());
                 ended.add(p);
@@ -42,9 +43,9 @@ final class OrphanReaper {
         return ended;
     }
 
-    static boolean sameProcess(ProcessHandle handle, JournalEvent.ProcessStarted recorded) {
+    static boolean sameProcess(ProcessHandle handle, JournalEvent.ProcessStarted recorded, ProcessStart processStart) {
         ProcessHandle.Info info = handle.info();
-        Optional<Instant> start = info.startInstant();
+        Optional<Instant> start = processStart.of(handle); // as the start was recorded (WorkDir.processLog)
         if (start.isEmpty() || recorded.processStart() == null
                 || Duration.between(start.get(), recorded.processStart()).abs().compareTo(START_TOLERANCE) > 0) {
             return false;

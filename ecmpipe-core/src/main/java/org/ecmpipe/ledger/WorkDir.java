@@ -423,9 +423,11 @@ public final class WorkDir implements AutoCloseable {
      */
     public ChildProcesses.Listener processLog(Consumer<IOException> onFailure) {
         return new ChildProcesses.Listener() {
+            private final ProcessStart processStart = ProcessStart.reading(Path.of("/proc"));
+
             @Override
             public void started(Process process, List<String> command) {
-                java.time.Instant start = process.info().startInstant().orElse(null);
+                java.time.Instant start = processStart.of(process.toHandle()).orElse(null);
                 write(new JournalEvent.ProcessStarted(clock.instant(), process.pid(), start, String.join(" ", command)));
             }
 

@@ -15,10 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The work dir's journal: an append-only JSON Lines file ({@code journal.jsonl}). Each event is forced to disk
- * before {@link #append} returns, so it is durable before the step it records is followed by the next; except an ecm
- * child's start and end, which are written to the OS only: they exist so that a later run can end the children a
- * killed ecmpipe left running, and a written line outlives the killed process, while a power cut that could lose it
- * ends the children too. A line cut short by a crash is ignored on replay.
+ * before {@link #append} returns, so it is durable before the step it records is followed by the next. A line
+ * cut short by a crash is ignored on replay.
  */
 final class Journal implements AutoCloseable {
 
@@ -72,18 +70,14 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Writes the event and forces it to disk (a process's start or end: writes it; see the class comment).
+     * Writes the event and forces it to disk.
      *
      * @throws IOException naming the journal, when the event could not be made durable (disk full, read-only)
      */
     synchronized void append(JournalEvent event) throws IOException {
         String line = mapper.writeValueAsString(event);
         try {
-            if (event instanceof JournalEvent.ProcessStarted || event instanceof JournalEvent.ProcessEnded) {
-                log.appendUnforced(line);
-            } else {
-                log.append(line);
-            }
+            log.append(line);
         } catch (IOException e) {
             throw new IOException("cannot write to the journal " + path + ": " + e.getMessage(), e);
         }

@@ -32,8 +32,11 @@ class TLevelCacheTest {
         List<WorkItem> work = new ArrayList<>(List.of(WorkItem.defaultB2(1071, 1_000_000, 1)));
         double t35 = cache.of(work);
         work.set(0, WorkItem.defaultB2(107, 11_000, 1));
-        assertThat(cache.of(work)).isEqualTo(TLevel.of(work)).isNotEqualTo(t35);
+        // still found under the original work: a key that were the caller's list would now hash as the new work
         assertThat(cache.of(List.of(WorkItem.defaultB2(1071, 1_000_000, 1)))).isEqualTo(t35);
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.of(work)).isEqualTo(TLevel.of(work)).isNotEqualTo(t35);
+        assertThat(cache.size()).isEqualTo(2);
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link TLevel#of} remembered by work, for one owner (a batch run, a results file being read). A batch's numbers
  * mostly share their bounds and curve counts, so their t-levels are one computation instead of one per number (a
- * few milliseconds of CPU each, which bench/jvm-cpu.sh measured as about 5 % of ecmpipe's own CPU on a batch
+ * few milliseconds of CPU each, which async-profiler put at about 5 % of ecmpipe's own CPU on a batch
  * finishing a number every 10 s). Thread-safe; at most {@value #MAX_ENTRIES} entries (cleared when full, so a long
  * run with ever-changing work cannot grow it).
  */

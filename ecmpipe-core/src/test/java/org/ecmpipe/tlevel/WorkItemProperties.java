@@ -5,44 +5,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 
 /** WorkItem's and CurveKind's hand-written equals and hashCode keep a record's meaning: equal iff every part is. */
 class WorkItemProperties {
     @Provide
-    Arbitrary<BigInteger> b2s() {
-        return Arbitraries.oneOf(Arbitraries.just(null), Arbitraries.just(BigInteger.ZERO),
+    Arbitrary<WorkItem> items() {
+        Arbitrary<BigInteger> b2s = Arbitraries.oneOf(Arbitraries.just(null), Arbitraries.just(BigInteger.ZERO),
                 Arbitraries.longs().between(1, Long.MAX_VALUE).map(BigInteger::valueOf));
+        return Combinators.combine(Arbitraries.longs().between(0, 100_000), Arbitraries.longs().between(1, 1_000_000_000),
+                b2s, Arbitraries.integers().between(0, 3), Arbitraries.of(true, false)).as(WorkItem::new);
     }
 
     @Property
-    void equalPartsMakeEqualItemsWithEqualHashes(@ForAll @LongRange(min = 0, max = 100_000) long curves,
-                                                 @ForAll @LongRange(min = 1, max = 1_000_000_000) long b1,
-                                                 @ForAll("b2s") BigInteger b2, @ForAll @IntRange(max = 3) int param,
-                                                 @ForAll boolean ntt) {
-        WorkItem a = new WorkItem(curves, b1, b2, param, ntt);
-        WorkItem b = new WorkItem(curves, b1, b2 == null ? null : new BigInteger(b2.toString()), param, ntt);
+    void equalPartsMakeEqualItemsWithEqualHashes(@ForAll("items") WorkItem a) {
+        WorkItem b = new WorkItem(a.curves(), a.b1(), a.b2() == null ? null : new BigInteger(a.b2().toString()),
+                a.param(), a.ntt());
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a.kind()).isEqualTo(b.kind()).hasSameHashCodeAs(b.kind());
-        assertThat(a.withCurves(curves + 1).kind()).isEqualTo(a.kind());
+        assertThat(a.withCurves(a.curves() + 1).kind()).isEqualTo(a.kind());
     }
 
     @Property
-    void anyPartDifferingMakesThemDiffer(@ForAll @LongRange(min = 0, max = 100_000) long curves,
-                                         @ForAll @LongRange(min = 1, max = 1_000_000_000) long b1,
-                                         @ForAll("b2s") BigInteger b2, @ForAll @IntRange(max = 3) int param,
-                                         @ForAll boolean ntt) {
-        WorkItem a = new WorkItem(curves, b1, b2, param, ntt);
-        BigInteger otherB2 = b2 == null ? BigInteger.ONE : null;
-        for (WorkItem other : new WorkItem[] {new WorkItem(curves + 1, b1, b2, param, ntt),
-                new WorkItem(curves, b1 + 1, b2, param, ntt), new WorkItem(curves, b1, otherB2, param, ntt),
-                new WorkItem(curves, b1, b2, (param + 1) % 4, ntt), new WorkItem(curves, b1, b2, param, !ntt)}) {
+    void anyPartDifferingMakesThemDiffer(@ForAll("items") WorkItem a) {
+        BigInteger otherB2 = a.b2() == null ? BigInteger.ONE : null;
+        for (WorkItem other : new WorkItem[] {a.withCurves(a.curves() + 1),
+                new WorkItem(a.curves(), a.b1() + 1, a.b2(), a.param(), a.ntt()),
+                new WorkItem(a.curves(), a.b1(), otherB2, a.param(), a.ntt()),
+                new WorkItem(a.curves(), a.b1(), a.b2(), (a.param() + 1) % 4, a.ntt()),
+                new WorkItem(a.curves(), a.b1(), a.b2(), a.param(), !a.ntt())}) {
             assertThat(a).isNotEqualTo(other);
-            if (other.curves() == curves) {
+            if (other.curves() == a.curves()) {
                 assertThat(a.kind()).isNotEqualTo(other.kind());
             }
         }

@@ -36,6 +36,18 @@ public record CompletedProcess(List<String> command, int exitCode, List<String> 
      */
     public static CompletedProcess run(ChildProcesses children, List<String> command, String stdin, Duration timeout,
                                  Consumer<String> onLine) {
+        return run(children, command, stdin, timeout, Duration.ZERO, onLine);
+    }
+
+    /**
+     * As {@link #run(ChildProcesses, List, String, Duration, Consumer)}, reading stdout in bursts: after each read
+     * that returned data the next one waits {@code outputPause} (see {@link BurstInput}), so {@code onLine} hears
+     * lines up to that much later, and the process's exit ends the wait at once. For a long run whose lines nobody
+     * needs at once (stage 1: they go to verbose logs), this saves a wake-up of the reading thread for each of the
+     * fragments ecm flushes.
+     */
+    public static CompletedProcess run(ChildProcesses children, List<String> command, String stdin, Duration timeout,
+                                 Duration outputPause, Consumer<String> onLine) {
         long start = System.nanoTime();
         Process process;
         try {
@@ -50,8 +62,9 @@ public record CompletedProcess(List<String> command, int exitCode, List<String> 
         // waitFor(), which an interrupt ends
         Thread errReader = Thread.ofPlatform().daemon().name("stderr-" + process.pid())
                 .start(() -> drain(process.getErrorStream(), err, line -> { }));
+        BurstInput stdout = new BurstInput(process.getInputStream(), outputPause.toMillis());
         Thread outReader = Thread.ofPlatform().daemon().name("stdout-" + process.pid())
-                .start(() -> drain(process.getInputStream(), out, onLine));
+                .start(() -> drain(stdout, out, onLine));
         AtomicBoolean timedOut = new AtomicBoolean();
         Thread watchdog = Thread.ofVirtual().name("timeout-" + process.pid()).start(() -> {
             try {
@@ -70,6 +83,7 @@ public record CompletedProcess(List<String> command, int exitCode, List<String> 
                 // the process exited before reading its input; its exit code and stderr tell why
             }
             int code = process.waitFor();
+            stdout.childExited();
             outReader.join(Duration.ofSeconds(5));
             errReader.join(Duration.ofSeconds(5));
             watchdog.interrupt();

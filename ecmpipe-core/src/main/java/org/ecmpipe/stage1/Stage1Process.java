@@ -23,6 +23,11 @@ final class Stage1Process {
     private final ChildProcesses children;
     /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
     private static final int MAX_SPLITS = 16;
+    /**
+     * Stage 1's lines are read at most this late (only verbose logs hear them while it runs; the result is read at
+     * exit, which ends the wait): one read per burst of ecm's flushed fragments instead of one per fragment.
+     */
+    private static final java.time.Duration OUTPUT_PAUSE = java.time.Duration.ofMillis(200);
 
     private final EcmOutputParser parser = new EcmOutputParser();
     private final CurveSplit curveSplit;
@@ -47,7 +52,8 @@ final class Stage1Process {
             throw new EcmException("cannot create the directory for " + request.residueFile() + ": " + e.getMessage(), e);
         }
         Stage1Transcript transcript = new Stage1Transcript();
-        CompletedProcess run = CompletedProcess.run(children, command, request.composite() + "\n", request.timeout(), line -> {
+        CompletedProcess run = CompletedProcess.run(children, command, request.composite() + "\n", request.timeout(), OUTPUT_PAUSE,
+                line -> {
             transcript.accept(line, parser.parse(line));
             onLine.accept(line);
         });

@@ -251,6 +251,21 @@ class Stage2ExecutorTest {
     }
 
     @Test
+    void aCurveCostsTheWorkerAFewReadsOfEcmsOutputNotOneAFragment() {
+        // ecm flushes 11 fragments a curve (the Using line alone is 6); the worker waits a moment before reading
+        // on after any line but Step 1 took, so a curve's lines come in about 2 reads (at most one more when the
+        // decoder finds bytes ready and reads on at once, or ecm is slow to print the rest of a burst). Measured
+        // here: 18 reads paced; 28 unpaced in this test (the test JVM reads slowly and so gathers some fragments
+        // anyway), 11 a curve in a warmed-up run (strace)
+        List<Residue> some = residues.subList(0, 8);
+        RecordingCurves curves = new RecordingCurves(some, -1);
+        List<String> output = new CopyOnWriteArrayList<>();
+        long reads = runWorker(curves, BigInteger.valueOf(2_000_000), output);
+        assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(8);
+        assertThat(reads).as("pipe reads for 8 curves").isLessThanOrEqualTo(2 + 8 * 3);
+    }
+
+    @Test
     void aQueuedLineOutlivesItsWorkersDeathAndRunsOnceOnTheNextProcess() {
         List<Residue> some = residues.subList(0, 4);
         // ecm is killed as curve 1 begins its stage 2 (a large B2 keeps it running that long); curve 2 is queued
@@ -264,13 +279,16 @@ class Stage2ExecutorTest {
         assertThat(output).filteredOn(l -> l.startsWith("Resuming ECM residue")).as("curve 2 starts once").hasSize(4);
     }
 
-    private void runWorker(RecordingCurves curves, BigInteger b2, List<String> output) {
+    /** @return the worker's reads of ecm's output pipes */
+    private long runWorker(RecordingCurves curves, BigInteger b2, List<String> output) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, b2), true, children, timer, (w, line) -> {
+            ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, b2), true, children, timer, (w, line) -> {
                 output.add(line);
                 curves.saw(line);
-            }).runAll(curves, Duration.ofMinutes(2));
+            });
+            worker.runAll(curves, Duration.ofMinutes(2));
+            return worker.pipeReads();
         } catch (ResumeWorker.CannotStart e) {
             throw new AssertionError(e);
         } finally {

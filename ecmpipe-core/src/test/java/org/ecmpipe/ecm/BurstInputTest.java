@@ -1,0 +1,176 @@
+package org.ecmpipe.ecm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ecmpipe.testing.EcmChildren;
+import org.ecmpipe.testing.PlantedNumbers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Reading a child's output in bursts, on real pipes: real ecm (which flushes every fragment of a line), and {@code sh}
+ * where a test needs output at chosen moments. Counts are of reads that reached the pipe.
+ */
+class BurstInputTest {
+
+    @RegisterExtension
+    final EcmChildren ecm = new EcmChildren();
+
+    /** Counts the reads that reach the pipe under a {@link BurstInput}. */
+    private static final class CountingPipe extends FilterInputStream {
+        final AtomicInteger reads = new AtomicInteger();
+
+        CountingPipe(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            reads.incrementAndGet();
+            return in.read(b, off, len);
+        }
+    }
+
+    private Process start(String... command) throws IOException {
+        return ecm.children().start(new ProcessBuilder(command));
+    }
+
+    private static List<String> lines(BufferedReader reader) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line; (line = reader.readLine()) != null; ) {
+            out.add(line);
+        }
+        return out;
+    }
+
+    /** The lines without ecm's timings (which differ from run to run of the same curves). */
+    private static List<String> untimed(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll("took \\d+ms", "took ?ms")).toList();
+    }
+
+    @Test
+    void ecmsFlushedFragmentsComeInFewerReadsAndTheSameLines() throws Exception {
+        // 20 curves of stage 1: each "Using B1=..., B2=..., polynomial ..., sigma=..." line is 6 writes (ecm's
+        // outputf flushes each fragment), so a plain reader wakes up for most of them
+        String n = PlantedNumbers.planted(31, 30, 30).n().toString();
+        List<String> command = List.of(org.ecmpipe.testing.RealEcm.path().toString(), "-param", "1", "-sigma", "1:7", "-c", "20",
+                "20000", "0");
+        Process plain = start(command.toArray(String[]::new));
+        plain.getOutputStream().write((n + "\n").getBytes(StandardCharsets.US_ASCII));
+        plain.getOutputStream().close();
+        CountingPipe plainPipe = new CountingPipe(plain.getInputStream());
+        List<String> plainLines = lines(new BufferedReader(new InputStreamReader(plainPipe, StandardCharsets.US_ASCII)));
+
+        Process paced = start(command.toArray(String[]::new));
+        paced.getOutputStream().write((n + "\n").getBytes(StandardCharsets.US_ASCII));
+        paced.getOutputStream().close();
+        CountingPipe pacedPipe = new CountingPipe(paced.getInputStream());
+        // a pause longer than the whole run, ended by ecm's exit (as CompletedProcess does): the first read blocks
+        // until the banner comes, the next finds everything else once ecm has exited, the last the end (a few more
+        // when the decoder above finds bytes ready and reads on at once; a plain reader takes 40 to 90 here)
+        BurstInput burst = new BurstInput(pacedPipe, TimeUnit.MINUTES.toMillis(10));
+        Thread exit = Thread.ofPlatform().start(() -> {
+            try {
+                paced.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            burst.childExited();
+        });
+        List<String> pacedLines = lines(new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII)));
+        exit.join();
+
+        assertThat(untimed(pacedLines)).isEqualTo(untimed(plainLines)).anyMatch(l -> l.startsWith("Using B1=20000, B2=0"));
+        assertThat(pacedLines.stream().filter(l -> l.startsWith("Step 1 took"))).hasSize(20);
+        assertThat(pacedPipe.reads.get()).as("reads of the paced pipe (plain: %d)", plainPipe.reads.get()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void fragmentsWrittenWithinThePauseComeInOneRead() throws Exception {
+        Process p = start("sh", "-c", "printf 'Using '; sleep 0.05; printf 'B1=1, '; sleep 0.05; printf 'sigma=3:5\\n'");
+        CountingPipe pipe = new CountingPipe(p.getInputStream());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(new BurstInput(pipe, 1000), StandardCharsets.US_ASCII));
+        assertThat(reader.readLine()).isEqualTo("Using B1=1, sigma=3:5");
+        // the first read blocks until "Using " comes; the second, a second later, finds the rest of the line
+        assertThat(pipe.reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void withNothingComingAReadBlocksWithoutPausing() throws Exception {
+        Process p = start("sh", "-c", "printf 'a\\n'; sleep 0.3; printf 'b\\n'");
+        CountingPipe pipe = new CountingPipe(p.getInputStream());
+        BurstInput burst = new BurstInput(pipe, 0);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII));
+        assertThat(reader.readLine()).isEqualTo("a");
+        burst.pauseBeforeNextRead(60_000);
+        burst.readAtOnce(); // taken back: the next read blocks on the pipe at once, with no minute's pause
+        long start = System.nanoTime();
+        assertThat(reader.readLine()).isEqualTo("b");
+        assertThat(reader.readLine()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(pipe.reads.get()).isEqualTo(3); // "a", "b", end of stream
+    }
+
+    @Test
+    void theChildsExitEndsAPauseAtOnce() throws Exception {
+        Process p = start("sh", "-c", "printf 'last line\\n'");
+        BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));
+        BufferedReader reader = new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII));
+        assertThat(reader.readLine()).isEqualTo("last line");
+        Thread exit = Thread.ofPlatform().start(() -> {
+            try {
+                p.waitFor();
+                Thread.sleep(200); // the reader is in its ten-minute pause by now (or about to take it)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            burst.childExited();
+        });
+        long start = System.nanoTime();
+        assertThat(reader.readLine()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
+        exit.join();
+    }
+
+    @Test
+    void anInterruptedReaderDoesNotPause() throws Exception {
+        Process p = start("sh", "-c", "printf 'a\\n'; sleep 0.2; printf 'b\\n'");
+        BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));
+        BufferedReader reader = new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII));
+        assertThat(reader.readLine()).isEqualTo("a");
+        Thread.currentThread().interrupt();
+        try {
+            long start = System.nanoTime();
+            assertThat(reader.readLine()).isEqualTo("b");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void completedProcessHearsEveryLineAndItsExitIsNotDelayedByThePause() {
+        String n = PlantedNumbers.planted(31, 30, 30).n().toString();
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        CompletedProcess run = CompletedProcess.run(ecm.children(), List.of(org.ecmpipe.testing.RealEcm.path().toString(),
+                "-param", "1", "-sigma", "1:7", "-c", "3", "3000", "0"), n + "\n", Duration.ofMinutes(2), Duration.ofMinutes(10),
+                heard::add);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a ten-minute pause ended by ecm's exit").isLessThan(Duration.ofMinutes(2));
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).isEqualTo(heard);
+        assertThat(run.stdout().stream().filter(l -> l.startsWith("Step 1 took"))).hasSize(3);
+    }
+}

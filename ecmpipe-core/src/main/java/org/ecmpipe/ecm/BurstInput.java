@@ -13,10 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * more CPU than everything done with the line afterwards. Waiting a little before reading again, when more output
  * is known to follow at once, lets the fragments gather in the pipe and come in one read.
  *
- * <p>The wait is taken only right after a read that returned data (never while nothing is coming: then the read
- * blocks as usual, so no polling), and only before the next read from the pipe itself, not while lines are still
- * buffered above it. It delays what is read by at most the pause. The child waits for the reader only if it writes
- * more than the pipe holds (64 KiB on Linux) within one pause; ecm prints about 100 bytes a curve.
+ * <p>The wait is taken only right after a read that returned data, once (the read after it blocks as usual while
+ * nothing comes: one timed wake-up a burst, no polling), and only before the next read from the pipe itself, not
+ * while lines are still buffered above it. It delays what is read by at most the pause. The child waits for the
+ * reader only if it writes more than the pipe holds (64 KiB on Linux) within one pause; ecm prints about 100 bytes a
+ * curve. When the child exits during a pause the JDK copies out what is left in the pipe and closes it; output a
+ * surviving descendant (of a wrapper script) writes after that is not read.
  */
 public final class BurstInput extends FilterInputStream {
 

@@ -98,6 +98,7 @@ public record CompletedProcess(List<String> command, int exitCode, List<String> 
             if (process.isAlive()) {
                 ChildProcesses.end(process, Duration.ZERO);
             }
+            stdout.childExited(); // also when interrupted: the reader drains what is left now, not after a pause
         }
     }
 

@@ -24,8 +24,10 @@ final class Stage1Process {
     /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
     private static final int MAX_SPLITS = 16;
     /**
-     * Stage 1's lines are read at most this late (only verbose logs hear them while it runs; the result is read at
-     * exit, which ends the wait): one read per burst of ecm's flushed fragments instead of one per fragment.
+     * After a read of stage 1's output the next waits this long (see {@link org.ecmpipe.ecm.BurstInput}): one read per
+     * burst of ecm's flushed fragments instead of one per fragment. While ecm runs only verbose logs and the status
+     * line's curve count hear its lines, up to this much later; the result is read at exit, which ends the wait.
+     * ecm would wait for the reader only if it printed more than a pipeful (64 KiB, some 600 curves) within it.
      */
     private static final java.time.Duration OUTPUT_PAUSE = java.time.Duration.ofMillis(200);
 

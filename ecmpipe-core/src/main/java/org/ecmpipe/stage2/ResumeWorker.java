@@ -46,6 +46,7 @@ final class ResumeWorker implements AutoCloseable {
     static final long BURST_PAUSE_MILLIS = 2;
 
     private final int id;
+    private final long burstPauseMillis;
     private final List<String> command;
     private final boolean streaming;
     private final ChildProcesses children;
@@ -100,6 +101,13 @@ final class ResumeWorker implements AutoCloseable {
 
     ResumeWorker(int id, List<String> command, boolean streaming, ChildProcesses children, ScheduledExecutorService timer,
                  OutputSink sink) {
+        this(id, command, streaming, children, timer, sink, BURST_PAUSE_MILLIS);
+    }
+
+    /** @param burstPauseMillis how long a read waits for the rest of a burst (tests: a longer one, to count reads) */
+    ResumeWorker(int id, List<String> command, boolean streaming, ChildProcesses children, ScheduledExecutorService timer,
+                 OutputSink sink, long burstPauseMillis) {
+        this.burstPauseMillis = burstPauseMillis;
         this.id = id;
         this.command = List.copyOf(command);
         this.streaming = streaming;
@@ -311,7 +319,7 @@ final class ResumeWorker implements AutoCloseable {
         if (line instanceof EcmLine.StepTook took && took.step() == 1) {
             stdoutPipe.readAtOnce();
         } else {
-            stdoutPipe.pauseBeforeNextRead(BURST_PAUSE_MILLIS);
+            stdoutPipe.pauseBeforeNextRead(burstPauseMillis);
         }
     }
 

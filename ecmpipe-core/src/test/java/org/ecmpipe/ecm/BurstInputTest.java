@@ -102,8 +102,9 @@ class BurstInputTest {
         CountingPipe pipe = new CountingPipe(p.getInputStream());
         BufferedReader reader = new BufferedReader(new InputStreamReader(new BurstInput(pipe, 1000), StandardCharsets.US_ASCII));
         assertThat(reader.readLine()).isEqualTo("Using B1=1, sigma=3:5");
-        // the first read blocks until "Using " comes; the second, a second later, finds the rest of the line
-        assertThat(pipe.reads.get()).isEqualTo(2);
+        // the first read blocks until "Using " comes; the second, a second later, finds the rest of the line (one
+        // read if this thread came more than 0.1 s late; read for read it would be 3)
+        assertThat(pipe.reads.get()).isBetween(1, 2);
     }
 
     @Test
@@ -119,7 +120,7 @@ class BurstInputTest {
         assertThat(reader.readLine()).isEqualTo("b");
         assertThat(reader.readLine()).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
-        assertThat(pipe.reads.get()).isEqualTo(3); // "a", "b", end of stream
+        assertThat(pipe.reads.get()).isBetween(2, 3); // "a", "b", end of stream ("a" and "b" together if this thread was late)
     }
 
     @Test

@@ -15,14 +15,22 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The wait is taken only right after a read that returned data, once (the read after it blocks as usual while
  * nothing comes: one timed wake-up a burst, no polling), and only before the next read from the pipe itself, not
- * while lines are still buffered above it. It delays what is read by at most the pause. The child waits for the
- * reader only if it writes more than the pipe holds (64 KiB on Linux) within one pause; ecm prints about 100 bytes a
- * curve. When the child exits during a pause the JDK copies out what is left in the pipe and closes it; output a
+ * while lines are still buffered above it. It delays what is read by at most the pause, and a pause after data
+ * lasts no longer than the child takes to write an eighth of a pipe at the rate the last read found, so the pipe
+ * (64 KiB on Linux) does not fill and hold the child up. When the child exits during a pause the JDK copies out what is left in the pipe and closes it; output a
  * surviving descendant (of a wrapper script) writes after that is not read.
  */
 public final class BurstInput extends FilterInputStream {
 
+    /**
+     * A pause after data lasts at most as long as the child takes to write this much at the rate of the last read
+     * (an eighth of a Linux pipe), so a fast writer is never held up by a full pipe.
+     */
+    static final long PAUSE_BUDGET_BYTES = 8 * 1024;
+
     private final long pauseAfterData;
+    /** When the last read returned ({@link System#nanoTime}): what the next read finds came in since. */
+    private long lastReadEnd = System.nanoTime();
     /** Waited before the next read of the pipe, then cleared; 0 reads at once. */
     private volatile long pauseNanos;
     /** Set once the child has exited: what is left is read at once. */
@@ -34,7 +42,8 @@ public final class BurstInput extends FilterInputStream {
 
     /**
      * @param pauseAfterDataMillis waited before each read that follows a read which returned data (0: only when
-     *                             asked through {@link #pauseBeforeNextRead})
+     *                             asked through {@link #pauseBeforeNextRead}), or less: no longer than the child
+     *                             takes to write {@link #PAUSE_BUDGET_BYTES} at the rate the last read found
      */
     public BurstInput(InputStream in, long pauseAfterDataMillis) {
         super(in);
@@ -107,8 +116,13 @@ public final class BurstInput extends FilterInputStream {
 
     private void afterRead(int n) {
         reads++;
+        long now = System.nanoTime();
         if (n > 0 && pauseAfterData > 0) {
-            pauseNanos = pauseAfterData;
+            // n bytes came in since the last read returned: at that rate the budget lasts (now - last) * budget / n
+            long window = Math.max(0, now - lastReadEnd);
+            pauseNanos = window >= pauseAfterData / PAUSE_BUDGET_BYTES * n ? pauseAfterData
+                    : Math.max(1, window / n * PAUSE_BUDGET_BYTES);
         }
+        lastReadEnd = now;
     }
 }

@@ -24,12 +24,12 @@ final class Stage1Process {
     /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
     private static final int MAX_SPLITS = 16;
     /**
-     * After a read of stage 1's output the next waits this long (see {@link org.ecmpipe.ecm.BurstInput}): one read per
-     * burst of ecm's flushed fragments instead of one per fragment. While ecm runs only verbose logs and the status
-     * line's curve count hear its lines, up to this much later; the result is read at exit, which ends the wait.
-     * ecm would wait for the reader only if it printed more than a pipeful (64 KiB, some 600 curves) within it.
+     * After a read of stage 1's output the next waits up to this long (see {@link org.ecmpipe.ecm.BurstInput}; less
+     * when ecm prints fast): one read per several curves instead of one per fragment ecm flushes (7-8 a curve).
+     * While ecm runs only verbose logs and the status line's curve count hear its lines, up to this much later; the
+     * result is read at exit, which ends the wait.
      */
-    private static final java.time.Duration OUTPUT_PAUSE = java.time.Duration.ofMillis(200);
+    private static final java.time.Duration OUTPUT_PAUSE = java.time.Duration.ofSeconds(5);
 
     private final EcmOutputParser parser = new EcmOutputParser();
     private final CurveSplit curveSplit;

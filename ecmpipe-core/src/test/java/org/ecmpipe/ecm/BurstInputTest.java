@@ -124,6 +124,30 @@ class BurstInputTest {
     }
 
     @Test
+    void aFastWriterIsNotHeldUpByAFullPipe() throws Exception {
+        // 1 MB at once: at a fixed ten-minute pause after data the child would block on the full pipe (64 KiB) for
+        // ten minutes; the pause is cut to the time the child takes to write an eighth of a pipe at the rate seen
+        Process p = start("sh", "-c", "head -c 1000000 /dev/zero");
+        BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));
+        long[] total = new long[1];
+        Thread reader = Thread.ofPlatform().start(() -> {
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = burst.read(buffer, 0, buffer.length)) >= 0; ) {
+                    total[0] += n;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the writer finished within a minute").isTrue();
+        burst.childExited();
+        reader.join(Duration.ofSeconds(60));
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(total[0]).isEqualTo(1_000_000);
+    }
+
+    @Test
     void theChildsExitEndsAPauseAtOnce() throws Exception {
         Process p = start("sh", "-c", "printf 'last line\\n'");
         BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));

@@ -54,6 +54,28 @@ class BurstInputTest {
         return out;
     }
 
+    /** A child's stdout, pausing ten minutes after data: only the child's exit or an interrupt cuts a pause short. */
+    private static BurstInput tenMinutePauses(InputStream stdout) {
+        return new BurstInput(stdout, TimeUnit.MINUTES.toMillis(10));
+    }
+
+    private static BufferedReader lineReader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+    }
+
+    /** Tells {@code burst} of {@code p}'s exit {@code afterMillis} after it, as CompletedProcess does, from a thread. */
+    private static Thread onExit(Process p, BurstInput burst, long afterMillis) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                p.waitFor();
+                Thread.sleep(afterMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            burst.childExited();
+        });
+    }
+
     /** The lines without ecm's timings (which differ from run to run of the same curves). */
     private static List<String> untimed(List<String> lines) {
         return lines.stream().map(l -> l.replaceAll("took \\d+ms", "took ?ms")).toList();
@@ -70,7 +92,7 @@ class BurstInputTest {
         plain.getOutputStream().write((n + "\n").getBytes(StandardCharsets.US_ASCII));
         plain.getOutputStream().close();
         CountingPipe plainPipe = new CountingPipe(plain.getInputStream());
-        List<String> plainLines = lines(new BufferedReader(new InputStreamReader(plainPipe, StandardCharsets.US_ASCII)));
+        List<String> plainLines = lines(lineReader(plainPipe));
 
         Process paced = start(command.toArray(String[]::new));
         paced.getOutputStream().write((n + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -79,16 +101,9 @@ class BurstInputTest {
         // a pause longer than the whole run, ended by ecm's exit (as CompletedProcess does): the first read blocks
         // until the banner comes, the next finds everything else once ecm has exited, the last the end (a few more
         // when the decoder above finds bytes ready and reads on at once; a plain reader takes 40 to 90 here)
-        BurstInput burst = new BurstInput(pacedPipe, TimeUnit.MINUTES.toMillis(10));
-        Thread exit = Thread.ofPlatform().start(() -> {
-            try {
-                paced.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            burst.childExited();
-        });
-        List<String> pacedLines = lines(new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII)));
+        BurstInput burst = tenMinutePauses(pacedPipe);
+        Thread exit = onExit(paced, burst, 0);
+        List<String> pacedLines = lines(lineReader(burst));
         exit.join();
 
         assertThat(untimed(pacedLines)).isEqualTo(untimed(plainLines)).anyMatch(l -> l.startsWith("Using B1=20000, B2=0"));
@@ -100,7 +115,7 @@ class BurstInputTest {
     void fragmentsWrittenWithinThePauseComeInOneRead() throws Exception {
         Process p = start("sh", "-c", "printf 'Using '; sleep 0.05; printf 'B1=1, '; sleep 0.05; printf 'sigma=3:5\\n'");
         CountingPipe pipe = new CountingPipe(p.getInputStream());
-        BufferedReader reader = new BufferedReader(new InputStreamReader(new BurstInput(pipe, 1000), StandardCharsets.US_ASCII));
+        BufferedReader reader = lineReader(new BurstInput(pipe, 1000));
         assertThat(reader.readLine()).isEqualTo("Using B1=1, sigma=3:5");
         // the first read blocks until "Using " comes; the second, a second later, finds the rest of the line (one
         // read if this thread came more than 0.1 s late; read for read it would be 3)
@@ -112,7 +127,7 @@ class BurstInputTest {
         Process p = start("sh", "-c", "printf 'a\\n'; sleep 0.3; printf 'b\\n'");
         CountingPipe pipe = new CountingPipe(p.getInputStream());
         BurstInput burst = new BurstInput(pipe, 0);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII));
+        BufferedReader reader = lineReader(burst);
         assertThat(reader.readLine()).isEqualTo("a");
         burst.pauseBeforeNextRead(60_000);
         burst.readAtOnce(); // taken back: the next read blocks on the pipe at once, with no minute's pause
@@ -128,7 +143,7 @@ class BurstInputTest {
         // 1 MB at once: at a fixed ten-minute pause after data the child would block on the full pipe (64 KiB) for
         // ten minutes; the pause is cut to the time the child takes to write an eighth of a pipe at the rate seen
         Process p = start("sh", "-c", "head -c 1000000 /dev/zero");
-        BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));
+        BurstInput burst = tenMinutePauses(p.getInputStream());
         long[] total = new long[1];
         Thread reader = Thread.ofPlatform().start(() -> {
             byte[] buffer = new byte[8192];
@@ -150,18 +165,10 @@ class BurstInputTest {
     @Test
     void theChildsExitEndsAPauseAtOnce() throws Exception {
         Process p = start("sh", "-c", "printf 'last line\\n'");
-        BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));
-        BufferedReader reader = new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII));
+        BurstInput burst = tenMinutePauses(p.getInputStream());
+        BufferedReader reader = lineReader(burst);
         assertThat(reader.readLine()).isEqualTo("last line");
-        Thread exit = Thread.ofPlatform().start(() -> {
-            try {
-                p.waitFor();
-                Thread.sleep(200); // the reader is in its ten-minute pause by now (or about to take it)
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            burst.childExited();
-        });
+        Thread exit = onExit(p, burst, 200); // the reader is in its ten-minute pause by then (or about to take it)
         long start = System.nanoTime();
         assertThat(reader.readLine()).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
@@ -171,8 +178,7 @@ class BurstInputTest {
     @Test
     void anInterruptedReaderDoesNotPause() throws Exception {
         Process p = start("sh", "-c", "printf 'a\\n'; sleep 0.2; printf 'b\\n'");
-        BurstInput burst = new BurstInput(p.getInputStream(), TimeUnit.MINUTES.toMillis(10));
-        BufferedReader reader = new BufferedReader(new InputStreamReader(burst, StandardCharsets.US_ASCII));
+        BufferedReader reader = lineReader(tenMinutePauses(p.getInputStream()));
         assertThat(reader.readLine()).isEqualTo("a");
         Thread.currentThread().interrupt();
         try {

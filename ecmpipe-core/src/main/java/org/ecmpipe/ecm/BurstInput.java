@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * nothing comes: one timed wake-up a burst, no polling), and only before the next read from the pipe itself, not
  * while lines are still buffered above it. It delays what is read by at most the pause, and a pause after data
  * lasts no longer than the child takes to write an eighth of a pipe at the rate the last read found, so the pipe
- * (64 KiB on Linux) does not fill and hold the child up. When the child exits during a pause the JDK copies out what is left in the pipe and closes it; output a
- * surviving descendant (of a wrapper script) writes after that is not read.
+ * (64 KiB on Linux) does not fill and hold the child up. When the child exits during a pause the JDK copies out
+ * what is left in the pipe and closes it; output a surviving descendant (of a wrapper script) writes after that is
+ * not read.
  */
 public final class BurstInput extends FilterInputStream {
 

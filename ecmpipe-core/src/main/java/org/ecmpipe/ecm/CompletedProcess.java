@@ -41,10 +41,10 @@ public record CompletedProcess(List<String> command, int exitCode, List<String> 
 
     /**
      * As {@link #run(ChildProcesses, List, String, Duration, Consumer)}, reading stdout in bursts: after each read
-     * that returned data the next one waits {@code outputPause} (see {@link BurstInput}), so {@code onLine} hears
-     * lines up to that much later, and the process's exit ends the wait at once. For a long run whose lines nobody
-     * needs at once (stage 1: they go to verbose logs), this saves a wake-up of the reading thread for each of the
-     * fragments ecm flushes.
+     * that returned data the next one waits up to {@code outputPause} (less when the child writes fast; see
+     * {@link BurstInput}), so {@code onLine} hears lines up to that much later, and the process's exit ends the wait
+     * at once. For a long run whose lines nobody needs at once (stage 1: verbose logs and the status line's curve
+     * count), this saves the reading thread a wake-up for each of the fragments ecm flushes.
      */
     public static CompletedProcess run(ChildProcesses children, List<String> command, String stdin, Duration timeout,
                                  Duration outputPause, Consumer<String> onLine) {

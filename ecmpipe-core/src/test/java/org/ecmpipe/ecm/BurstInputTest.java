@@ -113,12 +113,14 @@ class BurstInputTest {
 
     @Test
     void fragmentsWrittenWithinThePauseComeInOneRead() throws Exception {
-        Process p = start("sh", "-c", "printf 'Using '; sleep 0.05; printf 'B1=1, '; sleep 0.05; printf 'sigma=3:5\\n'");
+        // the first fragment half a second after the start: the pause after it (at most 1 s, cut to the time sh would
+        // take to write 8 KiB at 6 bytes in the half second) is then surely longer than the 0.1 s the rest takes
+        Process p = start("sh", "-c", "sleep 0.5; printf 'Using '; sleep 0.05; printf 'B1=1, '; sleep 0.05; printf 'sigma=3:5\\n'");
         CountingPipe pipe = new CountingPipe(p.getInputStream());
         BufferedReader reader = lineReader(new BurstInput(pipe, 1000));
         assertThat(reader.readLine()).isEqualTo("Using B1=1, sigma=3:5");
         // the first read blocks until "Using " comes; the second, a second later, finds the rest of the line (one
-        // read if this thread came more than 0.1 s late; read for read it would be 3)
+        // read if this thread came more than 0.6 s late; read for read it would be 3)
         assertThat(pipe.reads.get()).isBetween(1, 2);
     }
 

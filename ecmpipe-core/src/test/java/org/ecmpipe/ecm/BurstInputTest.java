@@ -30,9 +30,16 @@ class BurstInputTest {
     /** Counts the reads that reach the pipe under a {@link BurstInput}. */
     private static final class CountingPipe extends FilterInputStream {
         final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger availables = new AtomicInteger();
 
         CountingPipe(InputStream in) {
             super(in);
+        }
+
+        @Override
+        public int available() throws IOException {
+            availables.incrementAndGet();
+            return in.available();
         }
 
         @Override
@@ -109,6 +116,20 @@ class BurstInputTest {
         assertThat(untimed(pacedLines)).isEqualTo(untimed(plainLines)).anyMatch(l -> l.startsWith("Using B1=20000, B2=0"));
         assertThat(pacedLines.stream().filter(l -> l.startsWith("Step 1 took"))).hasSize(20);
         assertThat(pacedPipe.reads.get()).as("reads of the paced pipe (plain: %d)", plainPipe.reads.get()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theLineReaderAboveNeverAsksThePipeWhatIsReady() throws Exception {
+        // an InputStreamReader asks available() after every read (a system call on a pipe) to decide whether to read
+        // on; BurstInput answers 0 itself, and the next read finds the rest
+        Process p = start("sh", "-c", "i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; sleep 0.2; echo last");
+        CountingPipe pipe = new CountingPipe(p.getInputStream());
+        BurstInput burst = new BurstInput(pipe, 0);
+        List<String> lines = lines(lineReader(burst));
+
+        assertThat(lines).hasSize(301).startsWith("line 0").endsWith("last");
+        assertThat(burst.available()).isZero();
+        assertThat(pipe.availables).as("available() calls that reached the pipe").hasValue(0);
     }
 
     @Test

@@ -30,8 +30,9 @@ import org.ecmpipe.residue.Residue;
  * ...} when it is done with the line, whether it ran it, skipped it or rejected it. This needs ecm's stdout
  * line-buffered ({@code stdbuf -oL}).
  *
- * <p>The worker keeps one line queued behind the running one (in the pipe to ecm), so ecm starts the next curve
- * as soon as it ends one, with no round trip through this process. ecm handles its input strictly one line after
+ * <p>The worker keeps one line or more queued behind the running one (in the pipe to ecm), so ecm starts the next
+ * curve as soon as it ends one, with no round trip through this process; with short curves, enough of them to sleep
+ * through several (see {@link #curvesPauseMillis}). ecm handles its input strictly one line after
  * the other, so whatever it prints between the echo of one sentinel and the next belongs to the second line. A
  * queued line counts for nothing until its own {@code Step 2 took} is read: if the process dies or is ended, the
  * running curve fails (or is stopped) and the queued one is sent again to the next process (or dropped when
@@ -44,6 +45,13 @@ final class ResumeWorker implements AutoCloseable {
     private static final int STDERR_LINES_KEPT = 20;
     /** How long a read waits for the rest of a burst of ecm's output (see {@link #pace}). */
     static final long BURST_PAUSE_MILLIS = 2;
+    /**
+     * The longest sleep through ecm's stage-2 computing (see {@link #curvesPauseMillis}): a factor is read at most this
+     * much after ecm prints it. A process ended meanwhile (a factor elsewhere, the watchdog) ends the sleep at once.
+     */
+    static final long CURVES_PAUSE_CAP_MILLIS = 150;
+    /** The most lines a worker keeps in ecm, the running one included (a few KB in a 64-KB pipe). */
+    static final int MAX_LINES_IN_ECM = 10;
 
     private final int id;
     private final long burstPauseMillis;
@@ -69,6 +77,10 @@ final class ResumeWorker implements AutoCloseable {
     /** The watchdog's one scheduled check, or null: moved on (not re-made) as curves come and go. */
     private ScheduledFuture<?> alarm;
     private final Object watchdogLock = new Object();
+    /** ecm's stage-2 time of this worker's last curve (at least 1), 0 before the first one. */
+    private long lastStage2Millis;
+    /** Lines queued in ecm behind the running curve. */
+    private int linesQueued;
 
     /** Where ecm's lines go (verbose logs). */
     interface OutputSink {
@@ -84,10 +96,11 @@ final class ResumeWorker implements AutoCloseable {
         /**
          * The next curve to run, or null if none is left.
          *
-         * @param behind the worker already has a curve running and would queue this one behind it; the source may
-         *               refuse (near the end of the work an idle worker should take it instead)
+         * @param inEcm lines the worker has in ecm already (0: it is idle and would run this one now; more: it would
+         *              queue this one behind them, and the source may refuse, so that near the end of the work an idle
+         *              worker takes it instead)
          */
-        Curve next(boolean behind);
+        Curve next(int inEcm);
 
         /** What became of a curve that was started (or that ecm could not run). */
         void finished(Curve curve, CurveOutcome outcome);
@@ -128,7 +141,7 @@ final class ResumeWorker implements AutoCloseable {
         try {
             while (!curves.stopping()) {
                 if (queue.isEmpty()) {
-                    Curve next = curves.next(false);
+                    Curve next = curves.next(0);
                     if (next == null) {
                         break;
                     }
@@ -147,13 +160,14 @@ final class ResumeWorker implements AutoCloseable {
                     while (written < queue.size()) {
                         send(queue.get(written++));
                     }
-                    if (streaming && queue.size() == 1) {
-                        Curve behind = curves.next(true);
-                        if (behind != null) {
-                            queue.add(behind);
-                            send(behind);
-                            written++;
+                    while (streaming && queue.size() < linesInEcm()) {
+                        Curve behind = curves.next(queue.size());
+                        if (behind == null) {
+                            break;
                         }
+                        queue.add(behind);
+                        send(behind);
+                        written++;
                     }
                     if (streaming) {
                         stdin.flush();
@@ -163,6 +177,7 @@ final class ResumeWorker implements AutoCloseable {
                 }
                 Curve running = queue.removeFirst();
                 written--;
+                linesQueued = written;
                 CurveOutcome outcome = runHead(running, timeout, curves::stopping);
                 if (process == null) {
                     written = 0; // a new process gets every queued line again
@@ -312,15 +327,53 @@ final class ResumeWorker implements AutoCloseable {
      * any factor, the sentinel's echo) runs straight into the start of the queued next one ({@code Resuming},
      * {@code Input number}, {@code Using ...}, {@code Step 1 took 0ms}), and only then does stage 2 compute. So after
      * any line but {@code Step 1 took} the next read of the pipe waits {@link #BURST_PAUSE_MILLIS} for the rest of the
-     * burst to come in one piece: about 2 wake-ups of this thread a curve instead of 11 (one per fragment). Nothing
-     * waits on it: ecm already has the next line, and a factor is read at most that much later.
+     * burst to come in one piece, instead of waking up once per fragment. After {@code Step 1 took} the worker either
+     * reads at once (the curve's end wakes it) or, with short curves, sleeps through several of them (see
+     * {@link #curvesPauseMillis}). Nothing waits on it: ecm has the next lines already.
      */
     private void pace(EcmLine line) {
         if (line instanceof EcmLine.StepTook took && took.step() == 1) {
-            stdoutPipe.readAtOnce();
-        } else {
-            stdoutPipe.pauseBeforeNextRead(burstPauseMillis);
+            long millis = curvesPauseMillis();
+            if (millis > 0) {
+                stdoutPipe.pauseBeforeNextRead(millis);
+            } else {
+                stdoutPipe.readAtOnce();
+            }
+            return;
         }
+        if (line instanceof EcmLine.StepTook took && took.step() == 2) {
+            lastStage2Millis = Math.max(1, took.millis());
+        }
+        stdoutPipe.pauseBeforeNextRead(burstPauseMillis);
+    }
+
+    /**
+     * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for the lines queued behind it (at the
+     * stage-2 time ecm reported for the last curve, which is CPU time and so no longer than the curve really takes),
+     * at most {@link #CURVES_PAUSE_CAP_MILLIS}. ecm cannot run out of lines meanwhile: the running curve has run less
+     * than a curve's time (its end was not in the pipe), and the queued ones alone take as long as the sleep. One wake-up then reads the ends of all the
+     * curves done meanwhile: each wake-up of a thread costs this kind of machine more CPU than the work done with
+     * the lines it reads (a timed one as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at
+     * once) before the first curve, with nothing queued, and with curves longer than the cap (a sleep would wake up
+     * before the curve ends, a wake-up more rather than fewer).
+     */
+    private long curvesPauseMillis() {
+        if (lastStage2Millis == 0 || linesQueued == 0 || lastStage2Millis >= CURVES_PAUSE_CAP_MILLIS) {
+            return 0;
+        }
+        return Math.min(CURVES_PAUSE_CAP_MILLIS, linesQueued * lastStage2Millis);
+    }
+
+    /**
+     * Lines to keep in ecm, the running one included: one queued behind it at least, so ecm never waits for this
+     * process between curves, and with short curves enough to outlast a whole {@link #curvesPauseMillis sleep} and
+     * one more curve.
+     */
+    private int linesInEcm() {
+        if (lastStage2Millis == 0) {
+            return 2;
+        }
+        return (int) Math.min(MAX_LINES_IN_ECM, CURVES_PAUSE_CAP_MILLIS / lastStage2Millis + 2);
     }
 
     private CurveOutcome finished(boolean completed, Sigma sigma, BigInteger b2, List<FoundFactor> factors) {
@@ -343,6 +396,8 @@ final class ResumeWorker implements AutoCloseable {
         }
         process = children.start(new ProcessBuilder(command));
         stdoutPipe = new BurstInput(process.getInputStream(), 0);
+        BurstInput pipe = stdoutPipe;
+        process.onExit().thenRun(pipe::childExited); // a process ended mid-sleep is read at once
         stdout = new BufferedReader(new InputStreamReader(stdoutPipe, StandardCharsets.UTF_8));
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
         Process p = process;

@@ -237,16 +237,17 @@ public final class Stage2Executor {
         }
 
         /**
-         * Hands out the next line. A line queued behind a running one is refused when fewer than {@code workers}
-         * lines would be left, so that near the end a worker that falls idle finds a line to take rather than one
-         * waiting behind a slow curve in another worker.
+         * Hands out the next line. A line to queue behind the {@code inEcm} a worker has already is refused when fewer
+         * than {@code workers * inEcm} lines would be left: near the end a worker that falls idle should find a line to
+         * take rather than lines waiting behind another worker's (one behind each at most once fewer than
+         * {@code workers} are left, as many as a worker keeps while plenty are).
          */
         @Override
-        public ResumeWorker.Curve next(boolean behind) {
+        public ResumeWorker.Curve next(int inEcm) {
             int total = request.residues().size();
             while (!stopping.get()) {
                 int index = nextCurve.get();
-                if (index >= total || (behind && total - index - 1 < workers)) {
+                if (index >= total || (inEcm > 0 && total - index - 1 < workers * inEcm)) {
                     return null;
                 }
                 if (nextCurve.compareAndSet(index, index + 1)) {

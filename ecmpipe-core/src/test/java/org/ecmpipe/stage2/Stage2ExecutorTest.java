@@ -12,8 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.ChildProcesses;
@@ -234,20 +236,127 @@ class Stage2ExecutorTest {
     }
 
     @Test
-    void eachWorkerKeepsTheNextLineQueuedInEcm() {
+    void eachWorkerKeepsTheNextLinesQueuedInEcm() {
         List<Residue> some = residues.subList(0, 6);
         RecordingCurves curves = new RecordingCurves(some, -1);
         List<String> output = new CopyOnWriteArrayList<>();
         runWorker(curves, BigInteger.valueOf(2_000_000), output);
 
-        // each line is claimed and written behind the running one before that one's sentinel comes back
+        // each line is claimed and written behind the running one before that one's sentinel comes back; once ecm
+        // has said how long a curve takes (a few ms here), the worker queues as many as outlast a sleep (all of them)
         assertThat(curves.events).containsExactly("take 0", "start", "queue 1", "done 0 COMPLETED", "queue 2",
-                "done 1 COMPLETED", "queue 3", "done 2 COMPLETED", "queue 4", "done 3 COMPLETED", "queue 5",
+                "queue 3", "queue 4", "queue 5", "done 1 COMPLETED", "done 2 COMPLETED", "done 3 COMPLETED",
                 "done 4 COMPLETED", "done 5 COMPLETED");
         assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(6);
         assertThat(output).filteredOn(l -> l.startsWith("Save file line has unknown tag"))
                 .containsExactly(IntStream.range(0, 6).mapToObj(i -> "Save file line has unknown tag: DONE00000000" + i)
                         .toArray(String[]::new));
+    }
+
+    @Test
+    void withShortCurvesOneReadOfEcmsOutputBringsTheEndsOfSeveral() {
+        // curves of a few ms: after the first one the worker keeps up to 10 lines in ecm and, once a curve's stage 2
+        // has begun, sleeps as long as the queued ones take, so one wake-up reads several curves' ends. With one line
+        // queued a worker reads about twice a curve (the end of a curve, then the rest of the burst)
+        List<Residue> some = residues.subList(0, 12);
+        RecordingCurves curves = new RecordingCurves(some, -1);
+        List<String> output = new CopyOnWriteArrayList<>();
+        long reads = runWorker(curves, BigInteger.valueOf(2_000_000), output, ResumeWorker.BURST_PAUSE_MILLIS);
+
+        assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(12);
+        assertThat(curves.events).filteredOn(e -> e.startsWith("done"))
+                .containsExactly(IntStream.range(0, 12).mapToObj(i -> "done " + i + " COMPLETED").toArray(String[]::new));
+        // measured: 5 to 8 reads; 27 with one line queued and no sleep
+        assertThat(reads).as("pipe reads for 12 curves").isLessThanOrEqualTo(16);
+    }
+
+    @Test
+    void theLinesQueuedBehindAKilledCurveRunOnceOnTheNextProcess() {
+        // ecm is killed as curve 1 begins (curves of some 20-40 ms: the worker reads curve 1's start with curve 0's
+        // end, and by then it has queued as many lines as outlast a sleep behind it)
+        List<Residue> some = residues.subList(0, 10);
+        RecordingCurves curves = new RecordingCurves(some, 1);
+        List<String> output = new CopyOnWriteArrayList<>();
+        runWorker(curves, BigInteger.valueOf(100_000_000L), output);
+
+        List<String> done = curves.events.stream().filter(e -> e.startsWith("done")).toList();
+        List<String> died = done.stream().filter(e -> e.endsWith("DIED")).toList();
+        assertThat(died).as("the curve ecm was running when killed").hasSize(1);
+        int dead = Integer.parseInt(died.getFirst().split(" ")[1]);
+        assertThat(done).as("every line once, in order").containsExactly(IntStream.range(0, 10)
+                .mapToObj(i -> "done " + i + (i == dead ? " DIED" : " COMPLETED")).toArray(String[]::new));
+        List<Integer> queuedBehind = curves.events.subList(0, curves.events.indexOf(died.getFirst())).stream()
+                .filter(e -> e.startsWith("queue ")).map(e -> Integer.parseInt(e.substring(6))).filter(i -> i > dead).toList();
+        assertThat(queuedBehind).as("lines in ecm behind the killed curve").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(curves.events).filteredOn(e -> e.equals("start")).hasSize(2);
+        assertThat(curves.events.subList(curves.events.lastIndexOf("start"), curves.events.size()))
+                .as("sent again to the next process, and run there")
+                .containsAll(queuedBehind.stream().map(i -> "done " + i + " COMPLETED").toList());
+        assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(9);
+        assertThat(output).filteredOn(l -> l.startsWith("Resuming ECM residue")).as("each curve starts once").hasSize(10);
+    }
+
+    @Test
+    void aWorkerSleepingThroughCurvesWakesUpWhenItsEcmIsEnded() throws Exception {
+        // curves of some 20-40 ms: from the fourth one on the worker sleeps 150 ms at a time; 20 ms into such a sleep
+        // the run stops and ends ecm (as a factor found by another worker does), and the worker must be done at
+        // once, not when its sleep is over
+        List<Residue> some = residues.subList(0, 12);
+        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicReference<Process> ecmProcess = new AtomicReference<>();
+        AtomicLong endedAt = new AtomicLong();
+        AtomicInteger stage2Starts = new AtomicInteger();
+        List<Thread> enders = new CopyOnWriteArrayList<>();
+        ResumeWorker.Curves curves = new ResumeWorker.Curves() {
+            private int next;
+
+            @Override
+            public ResumeWorker.Curve next(int inEcm) {
+                return next < some.size() ? new ResumeWorker.Curve(next, some.get(next++)) : null;
+            }
+
+            @Override
+            public void finished(ResumeWorker.Curve curve, CurveOutcome outcome) {
+            }
+
+            @Override
+            public boolean stopping() {
+                return stopping.get();
+            }
+
+            @Override
+            public void started(Process p) {
+                ecmProcess.set(p);
+            }
+        };
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, BigInteger.valueOf(100_000_000L)),
+                    true, children, timer, (w, line) -> {
+                        if (line.startsWith("Step 1 took") && stage2Starts.incrementAndGet() == 4) {
+                            enders.add(Thread.ofPlatform().start(() -> {
+                                try {
+                                    Thread.sleep(20);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                stopping.set(true);
+                                endedAt.set(System.nanoTime());
+                                ecmProcess.get().destroyForcibly();
+                            }));
+                        }
+                    });
+            worker.runAll(curves, Duration.ofMinutes(2));
+            long afterMillis = (System.nanoTime() - endedAt.get()) / 1_000_000;
+            for (Thread t : enders) {
+                t.join();
+            }
+            assertThat(endedAt.get()).as("ecm was ended mid-run").isPositive();
+            // failed 3 runs of 3 with the sleep not ended by ecm's exit (it would be about 130 ms)
+            assertThat(afterMillis).as("ms from ecm ended to the worker done").isLessThan(60);
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     @Test
@@ -264,20 +373,6 @@ class Stage2ExecutorTest {
         long reads = runWorker(curves, BigInteger.valueOf(2_000_000), output, 50);
         assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(8);
         assertThat(reads).as("pipe reads for 8 curves").isLessThanOrEqualTo(2 + 8 * 2 + 3);
-    }
-
-    @Test
-    void aQueuedLineOutlivesItsWorkersDeathAndRunsOnceOnTheNextProcess() {
-        List<Residue> some = residues.subList(0, 4);
-        // ecm is killed as curve 1 begins its stage 2 (a large B2 keeps it running that long); curve 2 is queued
-        RecordingCurves curves = new RecordingCurves(some, 1);
-        List<String> output = new CopyOnWriteArrayList<>();
-        runWorker(curves, BigInteger.valueOf(300_000_000L), output);
-
-        assertThat(curves.events).containsExactly("take 0", "start", "queue 1", "done 0 COMPLETED", "queue 2",
-                "done 1 DIED", "start", "queue 3", "done 2 COMPLETED", "done 3 COMPLETED");
-        assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(3);
-        assertThat(output).filteredOn(l -> l.startsWith("Resuming ECM residue")).as("curve 2 starts once").hasSize(4);
     }
 
     private void runWorker(RecordingCurves curves, BigInteger b2, List<String> output) {
@@ -317,11 +412,11 @@ class Stage2ExecutorTest {
         }
 
         @Override
-        public ResumeWorker.Curve next(boolean behind) {
+        public ResumeWorker.Curve next(int inEcm) {
             if (next >= lines.size()) {
                 return null;
             }
-            events.add((behind ? "queue " : "take ") + next);
+            events.add((inEcm > 0 ? "queue " : "take ") + next);
             return new ResumeWorker.Curve(next, lines.get(next++));
         }
 

@@ -5,9 +5,9 @@
 #
 # Prints, per round and as medians: the run's wall time, the JVM's CPU-seconds from 3 s to the end, per minute of
 # wall and per 100 curves (the curves are the same work every round, so that figure compares builds even when the
-# machine's speed changes between rounds). With curves shorter than 150 ms a worker keeps several lines in ecm and
+# machine's speed changes between rounds). With curves shorter than 100 ms a worker keeps several lines in ecm and
 # reads ecm's output once for several curves (ResumeWorker); B2 sets the curve length: 3e7 is about 35 ms a
-# curve here, 1e8 about 80 ms, 3e8 about 150 ms (no sleeping: a wake-up a curve).
+# curve here, 1e8 about 80 ms (a sleep covers one curve or so), 3e8 about 150 ms (no sleeping: a wake-up a curve).
 #
 # Usage: bench/stage2-jvm-cpu.sh [B2 (default 3e7)] [CURVES (default 400)] [ROUNDS (default 3)]
 set -euo pipefail

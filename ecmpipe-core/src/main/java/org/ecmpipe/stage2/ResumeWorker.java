@@ -35,8 +35,8 @@ import org.ecmpipe.residue.Residue;
  * through several (see {@link #curvesPauseMillis}). ecm handles its input strictly one line after
  * the other, so whatever it prints between the echo of one sentinel and the next belongs to the second line. A
  * queued line counts for nothing until its own {@code Step 2 took} is read: if the process dies or is ended, the
- * running curve fails (or is stopped) and the queued one is sent again to the next process (or dropped when
- * stopping, never having started).
+ * running curve fails (or is stopped) and the queued ones are sent again to the next process (or dropped when
+ * stopping: what ecm printed for them while this worker slept is not read, and they count as not run).
  *
  * <p>Without stdbuf each curve gets its own process, whose end of output is the sentinel; nothing is queued.
  */
@@ -49,9 +49,15 @@ final class ResumeWorker implements AutoCloseable {
      * The longest sleep through ecm's stage-2 computing (see {@link #curvesPauseMillis}): a factor is read at most this
      * much after ecm prints it. A process ended meanwhile (a factor elsewhere, the watchdog) ends the sleep at once.
      */
-    static final long CURVES_PAUSE_CAP_MILLIS = 150;
-    /** The most lines a worker keeps in ecm, the running one included (a few KB in a 64-KB pipe). */
+    static final long CURVES_PAUSE_CAP_MILLIS = 100;
+    /** The most lines a worker keeps in ecm, the running one included. */
     static final int MAX_LINES_IN_ECM = 10;
+    /**
+     * The most bytes of lines and of their output a worker lets be in flight (a quarter of a Linux pipe each way), so
+     * that with very large numbers ecm never blocks on a full stdout pipe while this worker sleeps, nor this worker
+     * on a full stdin pipe while ecm waits for its output to be read.
+     */
+    static final long MAX_BYTES_IN_ECM = 16 * 1024;
 
     private final int id;
     private final long burstPauseMillis;
@@ -160,7 +166,7 @@ final class ResumeWorker implements AutoCloseable {
                     while (written < queue.size()) {
                         send(queue.get(written++));
                     }
-                    while (streaming && queue.size() < linesInEcm()) {
+                    while (streaming && queue.size() < linesInEcm(queue.getFirst())) {
                         Curve behind = curves.next(queue.size());
                         if (behind == null) {
                             break;
@@ -348,32 +354,37 @@ final class ResumeWorker implements AutoCloseable {
     }
 
     /**
-     * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for the lines queued behind it (at the
-     * stage-2 time ecm reported for the last curve, which is CPU time and so no longer than the curve really takes),
-     * at most {@link #CURVES_PAUSE_CAP_MILLIS}. ecm cannot run out of lines meanwhile: the running curve has run less
-     * than a curve's time (its end was not in the pipe), and the queued ones alone take as long as the sleep. One wake-up then reads the ends of all the
-     * curves done meanwhile: each wake-up of a thread costs this kind of machine more CPU than the work done with
-     * the lines it reads (a timed one as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at
-     * once) before the first curve, with nothing queued, and with curves longer than the cap (a sleep would wake up
-     * before the curve ends, a wake-up more rather than fewer).
+     * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for all but one of the lines queued
+     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS}. A curve's length is taken from ecm's {@code Step 2 took}
+     * for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no longer than the wall
+     * time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so ecm does not run out
+     * of lines while this worker sleeps, and one wake-up reads the ends of all the curves done meanwhile: each
+     * wake-up of a thread costs this kind of machine more CPU than the work done with the lines it reads (a timed one
+     * as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at once) before the first curve, with
+     * fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or longer (a sleep would
+     * wake up before the curve ends: a wake-up more rather than fewer).
      */
     private long curvesPauseMillis() {
-        if (lastStage2Millis == 0 || linesQueued == 0 || lastStage2Millis >= CURVES_PAUSE_CAP_MILLIS) {
+        if (lastStage2Millis < 2 || linesQueued < 2 || lastStage2Millis >= CURVES_PAUSE_CAP_MILLIS) {
             return 0;
         }
-        return Math.min(CURVES_PAUSE_CAP_MILLIS, linesQueued * lastStage2Millis);
+        return Math.min(CURVES_PAUSE_CAP_MILLIS, (linesQueued - 1) * (lastStage2Millis - 1));
     }
 
     /**
      * Lines to keep in ecm, the running one included: one queued behind it at least, so ecm never waits for this
      * process between curves, and with short curves enough to outlast a whole {@link #curvesPauseMillis sleep} and
-     * one more curve.
+     * one more curve, within {@link #MAX_LINES_IN_ECM} and {@link #MAX_BYTES_IN_ECM}.
      */
-    private int linesInEcm() {
-        if (lastStage2Millis == 0) {
+    private int linesInEcm(Curve running) {
+        if (lastStage2Millis < 2 || lastStage2Millis >= CURVES_PAUSE_CAP_MILLIS) {
             return 2;
         }
-        return (int) Math.min(MAX_LINES_IN_ECM, CURVES_PAUSE_CAP_MILLIS / lastStage2Millis + 2);
+        // ecm prints fewer bytes for a curve than its line has (N once in decimal, where the line has N and X) plus a
+        // few hundred: with both counted per line, neither pipe fills
+        int byBytes = (int) (MAX_BYTES_IN_ECM / (2L * running.residue().line().length() + 512));
+        return (int) Math.max(2, Math.min(Math.min(MAX_LINES_IN_ECM, byBytes),
+                CURVES_PAUSE_CAP_MILLIS / (lastStage2Millis - 1) + 2));
     }
 
     private CurveOutcome finished(boolean completed, Sigma sigma, BigInteger b2, List<FoundFactor> factors) {
@@ -396,8 +407,10 @@ final class ResumeWorker implements AutoCloseable {
         }
         process = children.start(new ProcessBuilder(command));
         stdoutPipe = new BurstInput(process.getInputStream(), 0);
-        BurstInput pipe = stdoutPipe;
-        process.onExit().thenRun(pipe::childExited); // a process ended mid-sleep is read at once
+        if (streaming) {
+            BurstInput pipe = stdoutPipe;
+            process.onExit().thenRun(pipe::childExited); // a process ended mid-sleep is read at once
+        }
         stdout = new BufferedReader(new InputStreamReader(stdoutPipe, StandardCharsets.UTF_8));
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
         Process p = process;

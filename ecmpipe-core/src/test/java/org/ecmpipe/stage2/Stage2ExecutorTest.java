@@ -272,12 +272,12 @@ class Stage2ExecutorTest {
 
     @Test
     void theLinesQueuedBehindAKilledCurveRunOnceOnTheNextProcess() {
-        // ecm is killed as curve 1 begins (curves of some 20-40 ms: the worker reads curve 1's start with curve 0's
-        // end, and by then it has queued as many lines as outlast a sleep behind it)
+        // ecm is killed as curve 1 begins (curves of some 20-30 ms: the worker reads curve 1's start with curve 0's
+        // end, and by then it has queued as many lines as outlast a sleep behind it: 5 or so)
         List<Residue> some = residues.subList(0, 10);
         RecordingCurves curves = new RecordingCurves(some, 1);
         List<String> output = new CopyOnWriteArrayList<>();
-        runWorker(curves, BigInteger.valueOf(100_000_000L), output);
+        runWorker(curves, BigInteger.valueOf(20_000_000L), output);
 
         List<String> done = curves.events.stream().filter(e -> e.startsWith("done")).toList();
         List<String> died = done.stream().filter(e -> e.endsWith("DIED")).toList();
@@ -298,7 +298,7 @@ class Stage2ExecutorTest {
 
     @Test
     void aWorkerSleepingThroughCurvesWakesUpWhenItsEcmIsEnded() throws Exception {
-        // curves of some 20-40 ms: from the fourth one on the worker sleeps 150 ms at a time; 20 ms into such a sleep
+        // curves of some 20-30 ms: from the fourth one on the worker sleeps about 90 ms at a time; 10 ms into such a sleep
         // the run stops and ends ecm (as a factor found by another worker does), and the worker must be done at
         // once, not when its sleep is over
         List<Residue> some = residues.subList(0, 12);
@@ -331,12 +331,12 @@ class Stage2ExecutorTest {
         };
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, BigInteger.valueOf(100_000_000L)),
+            ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, BigInteger.valueOf(20_000_000L)),
                     true, children, timer, (w, line) -> {
                         if (line.startsWith("Step 1 took") && stage2Starts.incrementAndGet() == 4) {
                             enders.add(Thread.ofPlatform().start(() -> {
                                 try {
-                                    Thread.sleep(20);
+                                    Thread.sleep(10);
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 }
@@ -352,7 +352,7 @@ class Stage2ExecutorTest {
                 t.join();
             }
             assertThat(endedAt.get()).as("ecm was ended mid-run").isPositive();
-            // failed 3 runs of 3 with the sleep not ended by ecm's exit (it would be about 130 ms)
+            // failed 3 runs of 3 with the sleep not ended by ecm's exit
             assertThat(afterMillis).as("ms from ecm ended to the worker done").isLessThan(60);
         } finally {
             timer.shutdownNow();

@@ -365,10 +365,15 @@ final class ResumeWorker implements AutoCloseable {
      * wake up before the curve ends: a wake-up more rather than fewer).
      */
     private long curvesPauseMillis() {
-        if (lastStage2Millis < 2 || linesQueued < 2 || lastStage2Millis >= CURVES_PAUSE_CAP_MILLIS) {
+        if (!shortCurves() || linesQueued < 2) {
             return 0;
         }
         return Math.min(CURVES_PAUSE_CAP_MILLIS, (linesQueued - 1) * (lastStage2Millis - 1));
+    }
+
+    /** The last curve was short enough to sleep through several (and long enough to measure: 2 ms or more). */
+    private boolean shortCurves() {
+        return lastStage2Millis >= 2 && lastStage2Millis < CURVES_PAUSE_CAP_MILLIS;
     }
 
     /**
@@ -377,7 +382,7 @@ final class ResumeWorker implements AutoCloseable {
      * one more curve, within {@link #MAX_LINES_IN_ECM} and {@link #MAX_BYTES_IN_ECM}.
      */
     private int linesInEcm(Curve running) {
-        if (lastStage2Millis < 2 || lastStage2Millis >= CURVES_PAUSE_CAP_MILLIS) {
+        if (!shortCurves()) {
             return 2;
         }
         // ecm prints fewer bytes for a curve than its line has (N once in decimal, where the line has N and X) plus a

@@ -12,10 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.ecmpipe.ecm.EcmCommand;
 import org.ecmpipe.ecm.ChildProcesses;
@@ -301,62 +299,14 @@ class Stage2ExecutorTest {
         // curves of some 20-30 ms: from the fourth one on the worker sleeps about 90 ms at a time; 10 ms into such a sleep
         // the run stops and ends ecm (as a factor found by another worker does), and the worker must be done at
         // once, not when its sleep is over
-        List<Residue> some = residues.subList(0, 12);
-        AtomicBoolean stopping = new AtomicBoolean();
-        AtomicReference<Process> ecmProcess = new AtomicReference<>();
-        AtomicLong endedAt = new AtomicLong();
-        AtomicInteger stage2Starts = new AtomicInteger();
-        List<Thread> enders = new CopyOnWriteArrayList<>();
-        ResumeWorker.Curves curves = new ResumeWorker.Curves() {
-            private int next;
+        RecordingCurves curves = new RecordingCurves(residues.subList(0, 12), -1).stoppingAtStage2Start(4, 10);
+        runWorker(curves, BigInteger.valueOf(20_000_000L), new CopyOnWriteArrayList<>());
+        long afterMillis = (System.nanoTime() - curves.endedAt) / 1_000_000;
 
-            @Override
-            public ResumeWorker.Curve next(int inEcm) {
-                return next < some.size() ? new ResumeWorker.Curve(next, some.get(next++)) : null;
-            }
-
-            @Override
-            public void finished(ResumeWorker.Curve curve, CurveOutcome outcome) {
-            }
-
-            @Override
-            public boolean stopping() {
-                return stopping.get();
-            }
-
-            @Override
-            public void started(Process p) {
-                ecmProcess.set(p);
-            }
-        };
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try {
-            ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, BigInteger.valueOf(20_000_000L)),
-                    true, children, timer, (w, line) -> {
-                        if (line.startsWith("Step 1 took") && stage2Starts.incrementAndGet() == 4) {
-                            enders.add(Thread.ofPlatform().start(() -> {
-                                try {
-                                    Thread.sleep(10);
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                                stopping.set(true);
-                                endedAt.set(System.nanoTime());
-                                ecmProcess.get().destroyForcibly();
-                            }));
-                        }
-                    });
-            worker.runAll(curves, Duration.ofMinutes(2));
-            long afterMillis = (System.nanoTime() - endedAt.get()) / 1_000_000;
-            for (Thread t : enders) {
-                t.join();
-            }
-            assertThat(endedAt.get()).as("ecm was ended mid-run").isPositive();
-            // failed 3 runs of 3 with the sleep not ended by ecm's exit
-            assertThat(afterMillis).as("ms from ecm ended to the worker done").isLessThan(60);
-        } finally {
-            timer.shutdownNow();
-        }
+        assertThat(curves.endedAt).as("ecm was ended mid-run").isPositive();
+        curves.stopper.join();
+        // failed 3 runs of 3 with the sleep not ended by ecm's exit
+        assertThat(afterMillis).as("ms from ecm ended to the worker done").isLessThan(60);
     }
 
     @Test
@@ -404,11 +354,29 @@ class Stage2ExecutorTest {
         private int next;
         private int usingLines;
         private boolean killed;
-        private Process process;
+        private volatile Process process;
+        private int stopAtStage2Start = -1;
+        private long stopDelayMillis;
+        private int stage2Starts;
+        private volatile boolean stopping;
+        /** When {@link #stoppingAtStage2Start} ended ecm ({@link System#nanoTime}), 0 before. */
+        volatile long endedAt;
+        /** The thread that stops the run, once started. */
+        volatile Thread stopper;
 
         RecordingCurves(List<Residue> lines, int killAt) {
             this.lines = lines;
             this.killAt = killAt;
+        }
+
+        /**
+         * Stops the run and ends ecm {@code delayMillis} after the {@code n}-th {@code Step 1 took} is read, from
+         * another thread (as a factor found by another worker does), while the worker may be asleep.
+         */
+        RecordingCurves stoppingAtStage2Start(int n, long delayMillis) {
+            this.stopAtStage2Start = n;
+            this.stopDelayMillis = delayMillis;
+            return this;
         }
 
         @Override
@@ -427,7 +395,7 @@ class Stage2ExecutorTest {
 
         @Override
         public boolean stopping() {
-            return false;
+            return stopping;
         }
 
         @Override
@@ -436,12 +404,27 @@ class Stage2ExecutorTest {
             process = p;
         }
 
-        /** Kills ecm when it prints the Using line of curve killAt (the worker's thread, before it reads on). */
+        /**
+         * Kills ecm when it prints the Using line of curve killAt (the worker's thread, before it reads on); starts
+         * the stopper at the chosen Step 1 took.
+         */
         void saw(String line) {
             if (line.startsWith("Using B1") && usingLines++ == killAt && !killed) {
                 killed = true;
                 process.destroyForcibly();
                 process.onExit().join();
+            }
+            if (line.startsWith("Step 1 took") && ++stage2Starts == stopAtStage2Start) {
+                stopper = Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(stopDelayMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    stopping = true;
+                    endedAt = System.nanoTime();
+                    process.destroyForcibly();
+                });
             }
         }
     }

@@ -14,6 +14,7 @@ import org.ecmpipe.ecm.EcmException;
 import org.ecmpipe.ecm.EcmExit;
 import org.ecmpipe.ecm.EcmOutputParser;
 import org.ecmpipe.ecm.FoundFactor;
+import org.ecmpipe.ecm.Sigma;
 import org.ecmpipe.ecm.CompletedProcess;
 import org.ecmpipe.residue.ResidueFile;
 
@@ -21,8 +22,14 @@ import org.ecmpipe.residue.ResidueFile;
 final class Stage1Process {
     private final EcmBinary ecm;
     private final ChildProcesses children;
-    /** At most this many composite factors are split per run (each split costs a few cheap CPU curves). */
+    /** At most this many split attempts per run (each a bisection on B1 of one curve: a few cheap CPU curves). */
     private static final int MAX_SPLITS = 16;
+    /**
+     * A composite that one curve cannot split is tried with up to this many curves that found it (a GPU batch often
+     * has many): one curve fails when the largest prime powers of its group orders modulo two primes are equal,
+     * about 1 in 200 for two 6-digit primes, so a second curve nearly always succeeds.
+     */
+    private static final int CURVES_PER_COMPOSITE = 4;
     /**
      * After a read of stage 1's output the next waits up to this long (see {@link org.ecmpipe.ecm.BurstInput}; less
      * when ecm prints fast): one read per several curves instead of one per fragment ecm flushes (7-8 a curve).
@@ -73,7 +80,7 @@ final class Stage1Process {
             error = "ecm printed no stage-1 result (exit code " + run.exitCode() + ")";
         }
         List<String> warnings = new ArrayList<>();
-        List<FoundFactor> reported = error == null ? splitComposites(request, transcript.factors(), warnings)
+        List<FoundFactor> reported = error == null ? splitComposites(request, transcript, warnings)
                 : transcript.factors();
         List<FoundFactor> factors = properFactors(request.composite(), reported);
         BigInteger cofactor = Stage1Result.cofactorOf(request.composite(), factors);
@@ -95,12 +102,13 @@ final class Stage1Process {
     }
 
     /**
-     * Composite factors (and a whole number found by one curve) split into smaller ones by their own curve at a
-     * smaller B1 ({@link CurveSplit}), as far as that goes; each part keeps the curve's sigma (that curve finds the
-     * part at the run's B1, inside the composite).
+     * Composite factors (and a whole number found by one curve) split into smaller ones by a curve that found them at
+     * a smaller B1 ({@link CurveSplit}), as far as that goes: first the curve the factor is reported with, then other
+     * curves of the run that found it whole (up to {@link #CURVES_PER_COMPOSITE} in all). Each part keeps the sigma of
+     * the curve that split it (that curve finds the part at the run's B1, inside the composite).
      */
-    private List<FoundFactor> splitComposites(Stage1Request request, List<FoundFactor> reported, List<String> warnings) {
-        java.util.ArrayDeque<FoundFactor> todo = new java.util.ArrayDeque<>(reported);
+    private List<FoundFactor> splitComposites(Stage1Request request, Stage1Transcript transcript, List<String> warnings) {
+        java.util.ArrayDeque<FoundFactor> todo = new java.util.ArrayDeque<>(transcript.factors());
         List<FoundFactor> out = new ArrayList<>();
         int attempts = 0;
         while (!todo.isEmpty()) {
@@ -111,21 +119,44 @@ final class Stage1Process {
                 out.add(f);
                 continue;
             }
-            attempts++;
-            var split = curveSplit.split(v, f.sigma(), request.b1(), request.timeout());
-            if (split.isEmpty()) {
-                warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); running that curve"
-                        + " with smaller B1 did not split it");
+            List<Sigma> curves = java.util.stream.Stream.concat(java.util.stream.Stream.of(f.sigma()),
+                    transcript.curvesFinding(v).stream()).distinct().limit(CURVES_PER_COMPOSITE).toList();
+            List<Sigma> tried = new ArrayList<>();
+            Sigma splitter = null;
+            CurveSplit.Split split = null;
+            for (Sigma curve : curves) {
+                if (attempts >= MAX_SPLITS) {
+                    break;
+                }
+                attempts++;
+                tried.add(curve);
+                var s = curveSplit.split(v, curve, request.b1(), request.timeout());
+                if (s.isPresent()) {
+                    splitter = curve;
+                    split = s.get();
+                    break;
+                }
+            }
+            if (split == null) {
+                warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); running "
+                        + (tried.size() == 1 ? "that curve" : "the " + tried.size() + " curves " + joined(tried)
+                        + " that found it") + " with smaller B1 did not split it");
                 out.add(f);
                 continue;
             }
-            BigInteger g = split.get().factor();
-            warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); the same curve with B1="
-                    + split.get().b1() + " finds " + g + ", so it splits into " + g + " and " + v.divide(g));
-            todo.addFirst(new FoundFactor(v.divide(g), f.step(), f.sigma()));
-            todo.addFirst(new FoundFactor(g, f.step(), f.sigma()));
+            BigInteger g = split.factor();
+            warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); "
+                    + (splitter.equals(f.sigma()) ? "the same curve" : "curve " + splitter + ", which also found it,")
+                    + " with B1=" + split.b1() + " finds " + g + ", so it splits into " + g + " and " + v.divide(g)
+                    + (tried.size() > 1 ? " (" + joined(tried.subList(0, tried.size() - 1)) + " could not split it)" : ""));
+            todo.addFirst(new FoundFactor(v.divide(g), f.step(), splitter));
+            todo.addFirst(new FoundFactor(g, f.step(), splitter));
         }
         return out;
+    }
+
+    private static String joined(List<Sigma> curves) {
+        return String.join(", ", curves.stream().map(Sigma::toString).toList());
     }
 
     /** Factors that divide the number and are neither 1 nor the number itself, first report of each value only. */

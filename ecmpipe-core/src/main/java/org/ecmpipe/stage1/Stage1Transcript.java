@@ -28,6 +28,8 @@ final class Stage1Transcript {
     private String batchLine;
     private boolean batchComputed;
     private final List<Hit> hits = new ArrayList<>();
+    /** Every GPU hit of the run, in the order ecm printed them ({@link #hits} is the current batch's). */
+    private final List<Hit> allHits = new ArrayList<>();
     private final List<FoundFactor> factors = new ArrayList<>();
     private boolean inputNumberFound;
     private String problem;
@@ -84,6 +86,7 @@ final class Stage1Transcript {
                     + batchLine + "` is sigma " + trueSigma);
         }
         hits.add(new Hit(hit.factor(), trueSigma));
+        allHits.add(new Hit(hit.factor(), trueSigma));
     }
 
     private Sigma sigmaOfHit(String text, BigInteger factor) {
@@ -108,6 +111,15 @@ final class Stage1Transcript {
 
     List<FoundFactor> factors() {
         return List.copyOf(factors);
+    }
+
+    /**
+     * The GPU curves whose hit contains all of {@code v}, in the order ecm printed them, each once: every one of them
+     * finds {@code v} at this B1, so each is a candidate for splitting a composite {@code v}. Empty on the CPU.
+     */
+    List<Sigma> curvesFinding(BigInteger v) {
+        return allHits.stream().filter(h -> v.signum() > 0 && h.factor().mod(v).signum() == 0).map(Hit::sigma)
+                .distinct().toList();
     }
 
     boolean inputNumberFound() {

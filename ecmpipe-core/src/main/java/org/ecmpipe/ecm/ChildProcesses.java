@@ -70,7 +70,18 @@ public final class ChildProcesses implements AutoCloseable {
     }
 
     /**
-     * Ends a process: SIGTERM, up to {@code grace} to exit, then SIGKILL, and waits until it is reaped.
+     * Kills a process and its descendants (SIGKILL) without closing this JVM's pipes to it, and does not wait:
+     * {@link Process#destroyForcibly()} also closes them, which throws away whatever the process wrote that was not
+     * read yet. Once it has exited, its output can still be read to the end (the JDK keeps what is left in the pipe).
+     */
+    public static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.toHandle().destroyForcibly();
+    }
+
+    /**
+     * Ends a process: SIGTERM, up to {@code grace} to exit, then SIGKILL, and waits until it is reaped. Its pipes
+     * are closed: what it wrote and was not read is lost (see {@link #kill} to keep it).
      */
     public static void end(Process process, Duration grace) {
         if (!process.isAlive()) {

@@ -192,9 +192,43 @@ final class ResumeWorker implements AutoCloseable {
             }
         } finally {
             if (curves.stopping()) {
+                readWhatRanBeforeTheStop(queue.subList(0, Math.min(written, queue.size())), curves);
                 closeQuietly();
             } else {
                 close();
+            }
+        }
+    }
+
+    /**
+     * On a stop, the lines queued in ecm behind the curve just read may have run while this worker slept through them
+     * (or read the running curve's end): ecm is ended (if the stop has not done so yet) and what it printed before it
+     * died is read, so each curve it completed is reported, with any factor it found, instead of counting as not run
+     * (and running again on a restart). Only what the pipe already holds is read: ecm is gone. Stops at the first
+     * line ecm did not finish; the rest, not reported, count as not run.
+     */
+    private void readWhatRanBeforeTheStop(List<Curve> sent, Curves curves) {
+        if (!streaming || process == null || sent.isEmpty()) {
+            return;
+        }
+        ChildProcesses.kill(process); // not end(): that closes the pipe, and with it what is left to read
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        stdoutPipe.childExited(); // no pause before a read: all there is to read is in the pipe already
+        for (Curve curve : List.copyOf(sent)) {
+            CurveOutcome outcome = read(curve, () -> true);
+            if (outcome.status() != CurveOutcome.Status.COMPLETED && outcome.status() != CurveOutcome.Status.SKIPPED) {
+                return;
+            }
+            curves.finished(curve, outcome);
+            if (process == null) {
+                return; // its output ended with this curve's
             }
         }
     }

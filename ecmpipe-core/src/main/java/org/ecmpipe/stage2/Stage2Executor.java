@@ -344,12 +344,15 @@ public final class Stage2Executor {
             listener.curveFailed(failure);
         }
 
-        /** Stops handing out curves and ends every worker process now. */
+        /**
+         * Stops handing out curves and kills every worker process now; each worker then reads what its ecm printed
+         * before it died (curves it finished while the worker slept count, with their factors).
+         */
         private void stop(String why) {
             if (stopping.compareAndSet(false, true)) {
                 log.debug("stage 2 of {}: stopping ({})", request.composite(), why);
             }
-            processes.forEach(p -> p.destroyForcibly());
+            processes.forEach(ChildProcesses::kill);
         }
     }
 }

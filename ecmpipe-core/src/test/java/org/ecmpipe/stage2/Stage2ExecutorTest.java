@@ -310,6 +310,25 @@ class Stage2ExecutorTest {
     }
 
     @Test
+    void curvesEcmRanWhileItsWorkerSleptCountWhenTheRunStops() throws Exception {
+        // curves of some 20-30 ms, 6 lines in ecm, sleeps of about 100 ms: 80 ms into the sleep after the fourth
+        // curve's Step 1 took the run stops and ends ecm; by then ecm has finished that curve and one or two of the
+        // lines queued behind it. Each of those is reported completed (not left to run again), and only those
+        RecordingCurves curves = new RecordingCurves(residues.subList(0, 14), -1).stoppingAtStage2Start(4, 80);
+        List<String> output = new CopyOnWriteArrayList<>();
+        runWorker(curves, BigInteger.valueOf(20_000_000L), output);
+        curves.stopper.join();
+
+        assertThat(curves.endedAt).as("ecm was ended mid-run").isPositive();
+        List<String> completed = curves.events.stream().filter(e -> e.endsWith(" COMPLETED")).toList();
+        assertThat(completed).as("each curve once").doesNotHaveDuplicates();
+        assertThat(completed).as("one per Step 2 took ecm printed")
+                .hasSize((int) output.stream().filter(l -> l.startsWith("Step 2 took")).count());
+        assertThat(curves.completedAfterStop).as("the curve slept through and a line queued behind it").isGreaterThanOrEqualTo(2);
+        assertThat(completed).hasSizeLessThan(14);
+    }
+
+    @Test
     void aCurveCostsTheWorkerAFewReadsOfEcmsOutputNotOneAFragment() {
         // ecm flushes 11 fragments a curve (the Using line alone is 6); after any line but Step 1 took the worker
         // waits before reading on, so a curve's lines come in at most 2 reads: Step 2 took (the end of a long wait),
@@ -361,6 +380,8 @@ class Stage2ExecutorTest {
         private volatile boolean stopping;
         /** When {@link #stoppingAtStage2Start} ended ecm ({@link System#nanoTime}), 0 before. */
         volatile long endedAt;
+        /** Curves reported completed once the run was stopping (by the worker's thread). */
+        int completedAfterStop;
         /** The thread that stops the run, once started. */
         volatile Thread stopper;
 
@@ -391,6 +412,9 @@ class Stage2ExecutorTest {
         @Override
         public void finished(ResumeWorker.Curve curve, CurveOutcome outcome) {
             events.add("done " + curve.index() + " " + outcome.status());
+            if (stopping && outcome.status() == CurveOutcome.Status.COMPLETED) {
+                completedAfterStop++;
+            }
         }
 
         @Override
@@ -423,7 +447,7 @@ class Stage2ExecutorTest {
                     }
                     stopping = true;
                     endedAt = System.nanoTime();
-                    process.destroyForcibly();
+                    ChildProcesses.kill(process); // as Stage2Executor's stop does
                 });
             }
         }

@@ -75,6 +75,9 @@ public final class ChildProcesses implements AutoCloseable {
      * read yet. Once it has exited, its output can still be read to the end (the JDK keeps what is left in the pipe).
      */
     public static void kill(Process process) {
+        if (!process.isAlive()) {
+            return; // its pid may belong to another process by now
+        }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.toHandle().destroyForcibly();
     }

@@ -140,7 +140,8 @@ final class Stage1Process {
             if (split == null) {
                 warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); running "
                         + (tried.size() == 1 ? "that curve" : "the " + tried.size() + " curves " + joined(tried)
-                        + " that found it") + " with smaller B1 did not split it");
+                        + " that found it") + " with smaller B1 did not split it"
+                        + (tried.size() < curves.size() ? " (the limit of " + MAX_SPLITS + " split attempts a run was reached)" : ""));
                 out.add(f);
                 continue;
             }

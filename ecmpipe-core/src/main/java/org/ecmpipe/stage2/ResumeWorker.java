@@ -35,8 +35,8 @@ import org.ecmpipe.residue.Residue;
  * through several (see {@link #curvesPauseMillis}). ecm handles its input strictly one line after
  * the other, so whatever it prints between the echo of one sentinel and the next belongs to the second line. A
  * queued line counts for nothing until its own {@code Step 2 took} is read: if the process dies or is ended, the
- * running curve fails (or is stopped) and the queued ones are sent again to the next process (or dropped when
- * stopping: what ecm printed for them while this worker slept is not read, and they count as not run).
+ * running curve fails (or is stopped) and the queued ones are sent again to the next process. When stopping, what
+ * ecm printed before it was killed is read on: queued lines it finished count as completed, the rest as not run.
  *
  * <p>Without stdbuf each curve gets its own process, whose end of output is the sentinel; nothing is queued.
  */
@@ -61,6 +61,7 @@ final class ResumeWorker implements AutoCloseable {
 
     private final int id;
     private final long burstPauseMillis;
+    private final long curvesPauseCapMillis;
     private final List<String> command;
     private final boolean streaming;
     private final ChildProcesses children;
@@ -120,13 +121,18 @@ final class ResumeWorker implements AutoCloseable {
 
     ResumeWorker(int id, List<String> command, boolean streaming, ChildProcesses children, ScheduledExecutorService timer,
                  OutputSink sink) {
-        this(id, command, streaming, children, timer, sink, BURST_PAUSE_MILLIS);
+        this(id, command, streaming, children, timer, sink, BURST_PAUSE_MILLIS, CURVES_PAUSE_CAP_MILLIS);
     }
 
-    /** @param burstPauseMillis how long a read waits for the rest of a burst (tests: a longer one, to count reads) */
+    /**
+     * @param burstPauseMillis how long a read waits for the rest of a burst (tests: a longer one, to count reads)
+     * @param curvesPauseCapMillis the longest sleep through short curves (tests: a longer one, to stop a run
+     *                             while its worker surely sleeps)
+     */
     ResumeWorker(int id, List<String> command, boolean streaming, ChildProcesses children, ScheduledExecutorService timer,
-                 OutputSink sink, long burstPauseMillis) {
+                 OutputSink sink, long burstPauseMillis, long curvesPauseCapMillis) {
         this.burstPauseMillis = burstPauseMillis;
+        this.curvesPauseCapMillis = curvesPauseCapMillis;
         this.id = id;
         this.command = List.copyOf(command);
         this.streaming = streaming;
@@ -144,6 +150,7 @@ final class ResumeWorker implements AutoCloseable {
         // curves sent (or to be sent) to the current process, the running one first
         List<Curve> queue = new ArrayList<>(2);
         int written = 0;
+        boolean betweenCurves = false; // the loop ended after a curve was read to its end, not by an exception
         try {
             while (!curves.stopping()) {
                 if (queue.isEmpty()) {
@@ -190,10 +197,16 @@ final class ResumeWorker implements AutoCloseable {
                 }
                 curves.finished(running, outcome);
             }
+            betweenCurves = true;
         } finally {
             if (curves.stopping()) {
-                readWhatRanBeforeTheStop(queue.subList(0, Math.min(written, queue.size())), curves);
-                closeQuietly();
+                try {
+                    if (betweenCurves) {
+                        readWhatRanBeforeTheStop(queue.subList(0, Math.min(written, queue.size())), curves);
+                    }
+                } finally {
+                    closeQuietly();
+                }
             } else {
                 close();
             }
@@ -212,23 +225,35 @@ final class ResumeWorker implements AutoCloseable {
             return;
         }
         ChildProcesses.kill(process); // not end(): that closes the pipe, and with it what is left to read
+        // a stop by Ctrl-C interrupts the workers (and closing their pool does again): that must not cost the curves
+        // ecm finished, so the wait for its exit ignores interrupts, which are kept for the caller
+        boolean interrupted = Thread.interrupted();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                return;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                try {
+                    if (process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
+                    return; // not gone after SIGKILL: reading could block; the queued lines count as not run
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        stdoutPipe.childExited(); // no pause before a read: all there is to read is in the pipe already
-        for (Curve curve : List.copyOf(sent)) {
-            CurveOutcome outcome = read(curve, () -> true);
-            if (outcome.status() != CurveOutcome.Status.COMPLETED && outcome.status() != CurveOutcome.Status.SKIPPED) {
-                return;
+            stdoutPipe.childExited(); // no pause before a read: all there is to read is in the pipe already
+            for (Curve curve : List.copyOf(sent)) {
+                CurveOutcome outcome = read(curve, () -> true);
+                if (outcome.status() != CurveOutcome.Status.COMPLETED && outcome.status() != CurveOutcome.Status.SKIPPED) {
+                    return;
+                }
+                curves.finished(curve, outcome);
+                if (process == null) {
+                    return; // its output ended with this curve's
+                }
             }
-            curves.finished(curve, outcome);
-            if (process == null) {
-                return; // its output ended with this curve's
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -389,7 +414,7 @@ final class ResumeWorker implements AutoCloseable {
 
     /**
      * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for all but one of the lines queued
-     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS}. A curve's length is taken from ecm's {@code Step 2 took}
+     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS} (in production). A curve's length is taken from ecm's {@code Step 2 took}
      * for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no longer than the wall
      * time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so ecm does not run out
      * of lines while this worker sleeps, and one wake-up reads the ends of all the curves done meanwhile: each
@@ -402,12 +427,12 @@ final class ResumeWorker implements AutoCloseable {
         if (!shortCurves() || linesQueued < 2) {
             return 0;
         }
-        return Math.min(CURVES_PAUSE_CAP_MILLIS, (linesQueued - 1) * (lastStage2Millis - 1));
+        return Math.min(curvesPauseCapMillis, (linesQueued - 1) * (lastStage2Millis - 1));
     }
 
     /** The last curve was short enough to sleep through several (and long enough to measure: 2 ms or more). */
     private boolean shortCurves() {
-        return lastStage2Millis >= 2 && lastStage2Millis < CURVES_PAUSE_CAP_MILLIS;
+        return lastStage2Millis >= 2 && lastStage2Millis < curvesPauseCapMillis;
     }
 
     /**
@@ -423,7 +448,7 @@ final class ResumeWorker implements AutoCloseable {
         // few hundred: with both counted per line, neither pipe fills
         int byBytes = (int) (MAX_BYTES_IN_ECM / (2L * running.residue().line().length() + 512));
         return (int) Math.max(2, Math.min(Math.min(MAX_LINES_IN_ECM, byBytes),
-                CURVES_PAUSE_CAP_MILLIS / (lastStage2Millis - 1) + 2));
+                curvesPauseCapMillis / (lastStage2Millis - 1) + 2));
     }
 
     private CurveOutcome finished(boolean completed, Sigma sigma, BigInteger b2, List<FoundFactor> factors) {

@@ -2,6 +2,7 @@ package org.ecmpipe.stage2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -311,12 +312,14 @@ class Stage2ExecutorTest {
 
     @Test
     void curvesEcmRanWhileItsWorkerSleptCountWhenTheRunStops() throws Exception {
-        // curves of some 20-30 ms, 6 lines in ecm, sleeps of about 100 ms: 80 ms into the sleep after the fourth
-        // curve's Step 1 took the run stops and ends ecm; by then ecm has finished that curve and one or two of the
-        // lines queued behind it. Each of those is reported completed (not left to run again), and only those
-        RecordingCurves curves = new RecordingCurves(residues.subList(0, 14), -1).stoppingAtStage2Start(4, 80);
+        // curves of some 20 ms, several lines in ecm and sleeps through several curves (a cap of 1 s instead of
+        // 100 ms): once ecm's pipe holds 1.5 curves' output that the worker has not read (it sleeps: the end of the
+        // curve it last saw start, and all of the next one), the run stops and kills ecm. Each curve ecm finished
+        // is reported completed (not left to run again), and only those
+        List<Residue> lines = residues.subList(0, Math.min(16, residues.size()));
+        RecordingCurves curves = new RecordingCurves(lines, -1).stoppingWhenUnread(1.5);
         List<String> output = new CopyOnWriteArrayList<>();
-        runWorker(curves, BigInteger.valueOf(20_000_000L), output);
+        runWorker(curves, BigInteger.valueOf(20_000_000L), output, ResumeWorker.BURST_PAUSE_MILLIS, 1000);
         curves.stopper.join();
 
         assertThat(curves.endedAt).as("ecm was ended mid-run").isPositive();
@@ -325,7 +328,7 @@ class Stage2ExecutorTest {
         assertThat(completed).as("one per Step 2 took ecm printed")
                 .hasSize((int) output.stream().filter(l -> l.startsWith("Step 2 took")).count());
         assertThat(curves.completedAfterStop).as("the curve slept through and a line queued behind it").isGreaterThanOrEqualTo(2);
-        assertThat(completed).hasSizeLessThan(14);
+        assertThat(completed).hasSizeLessThan(lines.size());
     }
 
     @Test
@@ -350,12 +353,17 @@ class Stage2ExecutorTest {
 
     /** @return the worker's reads of ecm's output pipes */
     private long runWorker(RecordingCurves curves, BigInteger b2, List<String> output, long burstPauseMillis) {
+        return runWorker(curves, b2, output, burstPauseMillis, ResumeWorker.CURVES_PAUSE_CAP_MILLIS);
+    }
+
+    private long runWorker(RecordingCurves curves, BigInteger b2, List<String> output, long burstPauseMillis,
+                           long curvesPauseCapMillis) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, b2), true, children, timer, (w, line) -> {
                 output.add(line);
                 curves.saw(line);
-            }, burstPauseMillis);
+            }, burstPauseMillis, curvesPauseCapMillis);
             worker.runAll(curves, Duration.ofMinutes(2));
             return worker.pipeReads();
         } catch (ResumeWorker.CannotStart e) {
@@ -376,6 +384,11 @@ class Stage2ExecutorTest {
         private volatile Process process;
         private int stopAtStage2Start = -1;
         private long stopDelayMillis;
+        private double stopWhenUnreadCurves;
+        /** The fewest bytes of output from one Step 2 took to the next (one curve's), once two have been seen. */
+        private volatile long bytesPerCurve = Long.MAX_VALUE;
+        private long bytesSinceStep2 = -1;
+        private int step2Lines;
         private int stage2Starts;
         private volatile boolean stopping;
         /** When {@link #stoppingAtStage2Start} ended ecm ({@link System#nanoTime}), 0 before. */
@@ -397,6 +410,16 @@ class Stage2ExecutorTest {
         RecordingCurves stoppingAtStage2Start(int n, long delayMillis) {
             this.stopAtStage2Start = n;
             this.stopDelayMillis = delayMillis;
+            return this;
+        }
+
+        /**
+         * Stops the run and kills ecm once its stdout pipe holds as many bytes as {@code curves} curves print (the
+         * fewest seen from one Step 2 took to the next), unread by the worker; watched from another thread from the
+         * second curve's end on, for at most 10 s.
+         */
+        RecordingCurves stoppingWhenUnread(double curves) {
+            this.stopWhenUnreadCurves = curves;
             return this;
         }
 
@@ -437,6 +460,32 @@ class Stage2ExecutorTest {
                 killed = true;
                 process.destroyForcibly();
                 process.onExit().join();
+            }
+            if (bytesSinceStep2 >= 0 && !line.startsWith("stderr")) {
+                bytesSinceStep2 += line.length() + 1;
+            }
+            if (line.startsWith("Step 2 took ")) {
+                if (bytesSinceStep2 > 0) {
+                    bytesPerCurve = Math.min(bytesPerCurve, bytesSinceStep2);
+                }
+                bytesSinceStep2 = 0;
+                if (++step2Lines == 2 && stopWhenUnreadCurves > 0) {
+                    Process p = process;
+                    stopper = Thread.ofPlatform().start(() -> {
+                        long giveUp = System.nanoTime() + 10_000_000_000L;
+                        try {
+                            while (p.getInputStream().available() < stopWhenUnreadCurves * bytesPerCurve
+                                    && System.nanoTime() < giveUp) {
+                                Thread.sleep(2);
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            return;
+                        }
+                        stopping = true;
+                        endedAt = System.nanoTime();
+                        ChildProcesses.kill(p); // as Stage2Executor's stop does
+                    });
+                }
             }
             if (line.startsWith("Step 1 took") && ++stage2Starts == stopAtStage2Start) {
                 stopper = Thread.ofPlatform().start(() -> {

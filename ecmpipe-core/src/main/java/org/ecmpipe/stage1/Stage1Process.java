@@ -107,7 +107,8 @@ final class Stage1Process {
      * curves of the run that found it whole (up to {@link #CURVES_PER_COMPOSITE} in all). Each part keeps the sigma of
      * the curve that split it (that curve finds the part at the run's B1, inside the composite).
      */
-    private List<FoundFactor> splitComposites(Stage1Request request, Stage1Transcript transcript, List<String> warnings) {
+    private List<FoundFactor> splitComposites(Stage1Request request, Stage1Transcript transcript,
+                                              List<String> warnings) {
         java.util.ArrayDeque<FoundFactor> todo = new java.util.ArrayDeque<>(transcript.factors());
         List<FoundFactor> out = new ArrayList<>();
         int attempts = 0;
@@ -141,7 +142,8 @@ final class Stage1Process {
                 warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); running "
                         + (tried.size() == 1 ? "that curve" : "the " + tried.size() + " curves " + joined(tried)
                         + " that found it") + " with smaller B1 did not split it"
-                        + (tried.size() < curves.size() ? " (the limit of " + MAX_SPLITS + " split attempts a run was reached)" : ""));
+                        + (tried.size() < curves.size()
+                                ? " (the limit of " + MAX_SPLITS + " split attempts a run was reached)" : ""));
                 out.add(f);
                 continue;
             }
@@ -149,7 +151,8 @@ final class Stage1Process {
             warnings.add("ecm reported the composite factor " + v + " (curve " + f.sigma() + "); "
                     + (splitter.equals(f.sigma()) ? "the same curve" : "curve " + splitter + ", which also found it,")
                     + " with B1=" + split.b1() + " finds " + g + ", so it splits into " + g + " and " + v.divide(g)
-                    + (tried.size() > 1 ? " (" + joined(tried.subList(0, tried.size() - 1)) + " could not split it)" : ""));
+                    + (tried.size() > 1
+                            ? " (" + joined(tried.subList(0, tried.size() - 1)) + " could not split it)" : ""));
             todo.addFirst(new FoundFactor(v.divide(g), f.step(), splitter));
             todo.addFirst(new FoundFactor(g, f.step(), splitter));
         }

@@ -243,7 +243,8 @@ final class ResumeWorker implements AutoCloseable {
             stdoutPipe.childExited(); // no pause before a read: all there is to read is in the pipe already
             for (Curve curve : List.copyOf(sent)) {
                 CurveOutcome outcome = read(curve, () -> true);
-                if (outcome.status() != CurveOutcome.Status.COMPLETED && outcome.status() != CurveOutcome.Status.SKIPPED) {
+                CurveOutcome.Status status = outcome.status();
+                if (status != CurveOutcome.Status.COMPLETED && status != CurveOutcome.Status.SKIPPED) {
                     return;
                 }
                 curves.finished(curve, outcome);
@@ -414,14 +415,14 @@ final class ResumeWorker implements AutoCloseable {
 
     /**
      * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for all but one of the lines queued
-     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS} (in production). A curve's length is taken from ecm's {@code Step 2 took}
-     * for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no longer than the wall
-     * time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so ecm does not run out
-     * of lines while this worker sleeps, and one wake-up reads the ends of all the curves done meanwhile: each
-     * wake-up of a thread costs this kind of machine more CPU than the work done with the lines it reads (a timed one
-     * as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at once) before the first curve, with
-     * fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or longer (a sleep would
-     * wake up before the curve ends: a wake-up more rather than fewer).
+     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS} (in production). A curve's length is taken from ecm's
+     * {@code Step 2 took} for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no
+     * longer than the wall time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so
+     * ecm does not run out of lines while this worker sleeps, and one wake-up reads the ends of all the curves done
+     * meanwhile: each wake-up of a thread costs this kind of machine more CPU than the work done with the lines it
+     * reads (a timed one as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at once) before the
+     * first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or
+     * longer (a sleep would wake up before the curve ends: a wake-up more rather than fewer).
      */
     private long curvesPauseMillis() {
         if (!shortCurves() || linesQueued < 2) {

@@ -35,6 +35,14 @@ class GpuStage1EngineTest {
     @TempDir
     Path dir;
 
+    /** An executable script in the test's directory (the test wrappers around the stand-in). */
+    private Path script(String name, String text) throws java.io.IOException {
+        Path path = dir.resolve(name);
+        java.nio.file.Files.writeString(path, text);
+        java.nio.file.Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return path;
+    }
+
     private EcmBinary standIn(String version) throws Exception {
         return EcmBinary.probe(GpuStandIn.install(dir, version), ecmChildren.children());
     }
@@ -162,8 +170,7 @@ class GpuStage1EngineTest {
     @Test
     void wholeNumberTheFirstCurveCannotSplitIsSplitByAnotherCurveOfTheBatch() throws Exception {
         Path standIn = GpuStandIn.install(dir, "7.0.6");
-        Path pinned = dir.resolve("ecm-pinned-sigma");
-        java.nio.file.Files.writeString(pinned, """
+        Path pinned = script("ecm-pinned-sigma", """
                 #!/bin/bash
                 # TEST WRAPPER around the GPU stand-in: GPU batches start at sigma 3:17219309 (the stand-in's -sigma)
                 case " $* " in
@@ -171,7 +178,6 @@ class GpuStage1EngineTest {
                 esac
                 exec '%s' "$@"
                 """.formatted(standIn, standIn));
-        java.nio.file.Files.setPosixFilePermissions(pinned, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         EcmBinary ecm = EcmBinary.probe(pinned, ecmChildren.children());
         BigInteger p = BigInteger.valueOf(100003);
         BigInteger q = BigInteger.valueOf(100019);
@@ -230,8 +236,7 @@ class GpuStage1EngineTest {
     @Test
     void aGpuSigmaThatDoesNotReproduceItsFactorIsDroppedWithAWarning() throws Exception {
         Path standIn = GpuStandIn.install(dir, "7.0.6");
-        Path shifted = dir.resolve("ecm-shifted-sigmas");
-        java.nio.file.Files.writeString(shifted, """
+        Path shifted = script("ecm-shifted-sigmas", """
                 #!/bin/bash
                 # FAULT-INJECTING TEST WRAPPER around the GPU stand-in: shifts every sigma it prints by one
                 set -o pipefail
@@ -240,7 +245,6 @@ class GpuStage1EngineTest {
                 esac
                 exec '%s' "$@"
                 """.formatted(standIn, standIn));
-        java.nio.file.Files.setPosixFilePermissions(shifted, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         EcmBinary ecm = EcmBinary.probe(shifted, ecmChildren.children());
         BigInteger p = new BigInteger("100000000003");
         BigInteger n = p.multiply(new BigInteger("158770420390354651171570220101"))

@@ -391,7 +391,7 @@ class Stage2ExecutorTest {
         private int step2Lines;
         private int stage2Starts;
         private volatile boolean stopping;
-        /** When {@link #stoppingAtStage2Start} ended ecm ({@link System#nanoTime}), 0 before. */
+        /** When the stopper ended ecm ({@link System#nanoTime}), 0 before. */
         volatile long endedAt;
         /** Curves reported completed once the run was stopping (by the worker's thread). */
         int completedAfterStop;
@@ -481,9 +481,7 @@ class Stage2ExecutorTest {
                         } catch (IOException | InterruptedException e) {
                             return;
                         }
-                        stopping = true;
-                        endedAt = System.nanoTime();
-                        ChildProcesses.kill(p); // as Stage2Executor's stop does
+                        stopRun(p);
                     });
                 }
             }
@@ -494,11 +492,16 @@ class Stage2ExecutorTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    stopping = true;
-                    endedAt = System.nanoTime();
-                    ChildProcesses.kill(process); // as Stage2Executor's stop does
+                    stopRun(process);
                 });
             }
+        }
+
+        /** What Stage2Executor's stop does: the run is stopping, and ecm is killed (its pipe left to read). */
+        private void stopRun(Process p) {
+            stopping = true;
+            endedAt = System.nanoTime();
+            ChildProcesses.kill(p);
         }
     }
 

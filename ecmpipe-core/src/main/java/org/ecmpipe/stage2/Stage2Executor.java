@@ -26,9 +26,8 @@ import org.slf4j.LoggerFactory;
  * Runs stage 2 of one number on W CPU workers, each an {@code ecm -resume -} process. Workers take the next
  * residue line when they finish their last one, so a slow curve never leaves the others idle, and each keeps
  * the next lines queued in its ecm process (see {@link ResumeWorker}), so ecm never waits for this process between
- * curves. A new factor
- * ends every worker at once (SIGKILL: a resume worker holds nothing worth saving) unless the request asks to
- * continue after a factor. When {@link #run} returns, none of its ecm processes is left running.
+ * curves. A new factor ends every worker at once (SIGKILL, with the output ecm printed before it died still read, so
+ * the curves it finished count) unless the request asks to continue after a factor. When {@link #run} returns, none of its ecm processes is left running.
  */
 public final class Stage2Executor {
 

@@ -19,6 +19,7 @@
 # bench/numbers-c80.txt; e.g. its first 3 lines for a run of long numbers that still ends in minutes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
 B1="${1:-250000}"
 CURVES="${2:-40}"
 ROUNDS="${3:-1}"
@@ -28,16 +29,6 @@ NUMBERS="${NUMBERS:-$ROOT/bench/numbers-c80.txt}"
 rm -rf "$OUT" && mkdir -p "$OUT"
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the measurement
 TCK=$(getconf CLK_TCK)
-
-cpu_ticks() { # "utime+stime cutime+cstime" of pid $1 (fields 14-17; the command name may hold spaces)
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo "-1 -1"; return; }
-  stat=${stat##*) }
-  set -- $stat
-  echo "$(( ${12} + ${13} )) $(( ${14} + ${15} ))"
-}
-now() { date +%s.%N; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 first2=(); early=(); steady=(); perecm=()
 for round in $(seq "$ROUNDS"); do

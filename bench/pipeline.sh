@@ -21,6 +21,7 @@
 # Every round's ratios come from that round alone (its own sum of stage times); the medians are reported.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
 B1="${1:-balance}"
 CURVES="${2:-7}"
 B2="${3:-2e8}"
@@ -29,11 +30,8 @@ OUT="$ROOT/bench/out/pipeline"
 rm -rf "$OUT" && mkdir -p "$OUT"
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timing
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
 if [ "$B1" = balance ]; then
   first=$(grep -v '^#' "$ROOT/bench/numbers-c80.txt" | head -1)
-  now() { date +%s.%N; }
   t1s=(); t2s=()
   for i in 1 2 3; do
     a=$(now); echo "$first" | ecm -q -param 3 -save "$OUT/balance.sav" -c "$CURVES" 250000 0 >/dev/null; b=$(now)

@@ -10,6 +10,7 @@
 # Usage: bench/stage2-feed.sh [CURVES (default 200)] [B2 (default 1e7)] [ROUNDS (default 3)]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
 CURVES="${1:-200}"
 B2="${2:-1e7}"
 ROUNDS="${3:-3}"
@@ -22,7 +23,6 @@ echo "$FAST" | ecm -q -param 3 -save "$OUT/residues.sav" -c "$CURVES" "$B1" 0 >/
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
 
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 run_ecmpipe() {
   rm -rf "$OUT/work"
   "$ROOT/bin/ecmpipe" stage2 --resume "$OUT/residues.sav" --b2 "$B2" --workers 1 --no-submit --work-dir "$OUT/work"

@@ -12,6 +12,7 @@
 # Usage: bench/stage2-jvm-cpu.sh [B2 (default 3e7)] [CURVES (default 400)] [ROUNDS (default 3)]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
 B2="${1:-3e7}"
 CURVES="${2:-400}"
 ROUNDS="${3:-3}"
@@ -24,16 +25,6 @@ echo "$FAST" | ecm -q -param 3 -save "$OUT/residues.sav" -c "$CURVES" "$B1" 0 >/
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the measurement
 TCK=$(getconf CLK_TCK)
 
-jvm_ticks() { # utime+stime of pid $1 (fields 14-15; the command name may hold spaces), -1 once it is gone
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return; }
-  stat=${stat##*) }
-  set -- $stat
-  echo $(( ${12} + ${13} ))
-}
-now() { date +%s.%N; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
 walls=(); cpus=(); perMin=(); per100=()
 for round in $(seq "$ROUNDS"); do
   rm -rf "$OUT/work"
@@ -45,7 +36,7 @@ for round in $(seq "$ROUNDS"); do
   while kill -0 "$pid" 2>/dev/null; do
     sleep 0.2
     t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
-    c=$(jvm_ticks "$pid")
+    read -r c _ <<<"$(cpu_ticks "$pid")"
     [ "$c" -lt 0 ] && break
     if [ "$at3" -lt 0 ] && awk -v t="$t" 'BEGIN { exit !(t >= 3) }'; then at3=$c; t3=$t; fi
     last=$c; lastT=$t

@@ -1,0 +1,17 @@
+# Helpers shared by the bench/ scripts; sourced (`. "$ROOT/bench/lib.sh"`), not run.
+
+# The time now in seconds, with nanoseconds.
+now() { date +%s.%N; }
+
+# The median of the numbers given (the lower middle one of an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# "utime+stime cutime+cstime" of pid $1 in clock ticks (/proc/<pid>/stat fields 14-17; the command name may hold
+# spaces), "-1 -1" once the process is gone.
+cpu_ticks() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo "-1 -1"; return; }
+  stat=${stat##*) }
+  set -- $stat
+  echo "$(( ${12} + ${13} )) $(( ${14} + ${15} ))"
+}

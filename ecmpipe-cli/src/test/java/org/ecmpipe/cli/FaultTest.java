@@ -39,8 +39,8 @@ class FaultTest {
             "ecm-stage1-garbage-once|stage 1: ecm printed no stage-1 result (exit code 0)"})
     void aFaultyStage1FailsThatNumberOnly(String wrapper, String reason) throws Exception {
         Path ecm = FaultWrappers.install(wrapper, Files.createDirectories(dir.resolve("bin")));
-        String faulty = PlantedNumbers.planted(71, 25, 25).n().toString();
-        String fine = PlantedNumbers.planted(72, 25, 25).n().toString();
+        String faulty = PlantedNumbers.planted(71, 30, 30).n().toString();
+        String fine = PlantedNumbers.planted(72, 30, 30).n().toString();
         Path numbers = Files.write(dir.resolve("n.txt"), List.of(faulty, fine));
         // two cores shared by both stages: the first number's first two chunks are the first stage-1 runs (the
         // second number starts when a core has no chunk of the first left to take), so the fault hits the first
@@ -61,7 +61,7 @@ class FaultTest {
 
     @Test
     void aMissingOrNonExecutableEcmIsAClearErrorBeforeAnyWork() throws Exception {
-        Path numbers = Files.write(dir.resolve("n.txt"), List.of(PlantedNumbers.planted(73, 25, 25).n().toString()));
+        Path numbers = Files.write(dir.resolve("n.txt"), List.of(PlantedNumbers.planted(73, 30, 30).n().toString()));
         String work = dir.resolve("w").toString();
         assertThat(run("run", "--numbers-file", numbers.toString(), "--ecm", dir.resolve("nope").toString(), "--no-gpu",
                 "--work-dir", work, "--no-submit")).isEqualTo(ExitCodes.USAGE);

@@ -137,7 +137,7 @@ class RunCommandTest {
 
     @Test
     void configAndCommandLinePrecedenceAndErrors() throws Exception {
-        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(3, 25, 25).n() + "\n");
+        Path numbers = Files.writeString(dir.resolve("n.txt"), PlantedNumbers.planted(3, 30, 30).n() + "\n");
         Path config = Files.writeString(dir.resolve("c.yaml"), "ecm:\n  b2: 0\n");
         String work = dir.resolve("w").toString();
         assertThat(run("run", "--config", config.toString(), "--numbers-file", numbers.toString(), "--no-gpu", "--b1", "11000",
@@ -165,7 +165,7 @@ class RunCommandTest {
 
     @Test
     void aChangedB1IsRefusedWhileUnfinishedResiduesRemainUnlessRestart() throws Exception {
-        BigInteger n = PlantedNumbers.planted(5, 25, 25).n();
+        BigInteger n = PlantedNumbers.planted(5, 30, 30).n();
         Path numbers = Files.writeString(dir.resolve("n.txt"), n + "\n");
         Path work = dir.resolve("w");
         // what a run at B1=11000 that died after stage 1 leaves behind (the journal's documented line format)

@@ -239,10 +239,12 @@ class Stage2ExecutorTest {
         List<Residue> some = residues.subList(0, 6);
         RecordingCurves curves = new RecordingCurves(some, -1);
         List<String> output = new CopyOnWriteArrayList<>();
-        runWorker(curves, BigInteger.valueOf(2_000_000), output);
+        // curves of 11 to 14 ms here (2 to 25 would do): with B2=2e6 they took 1 or 2 ms on a fast machine, and after
+        // a curve of 1 ms (too short to measure) the worker rightly queued only one line: 1 run in 4 failed
+        runWorker(curves, BigInteger.valueOf(10_000_000), output);
 
         // each line is claimed and written behind the running one before that one's sentinel comes back; once ecm
-        // has said how long a curve takes (a few ms here), the worker queues as many as outlast a sleep (all of them)
+        // has said how long a curve takes, the worker queues as many as outlast a sleep (all of them)
         assertThat(curves.events).containsExactly("take 0", "start", "queue 1", "done 0 COMPLETED", "queue 2",
                 "queue 3", "queue 4", "queue 5", "done 1 COMPLETED", "done 2 COMPLETED", "done 3 COMPLETED",
                 "done 4 COMPLETED", "done 5 COMPLETED");

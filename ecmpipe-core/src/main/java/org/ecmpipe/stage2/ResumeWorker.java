@@ -414,21 +414,39 @@ final class ResumeWorker implements AutoCloseable {
     }
 
     /**
-     * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for all but one of the lines queued
-     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS} (in production). A curve's length is taken from ecm's
-     * {@code Step 2 took} for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no
-     * longer than the wall time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so
-     * ecm does not run out of lines while this worker sleeps, and one wake-up reads the ends of all the curves done
-     * meanwhile: each wake-up of a thread costs this kind of machine more CPU than the work done with the lines it
-     * reads (a timed one as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at once) before the
-     * first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or
+     * How long to sleep once a curve's stage 2 has begun (see {@link #sleepThroughCurves}). 0 (read at once) before
+     * the first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or
      * longer (a sleep would wake up before the curve ends: a wake-up more rather than fewer).
      */
     private long curvesPauseMillis() {
         if (!shortCurves() || linesQueued < 2) {
             return 0;
         }
-        return Math.min(curvesPauseCapMillis, (linesQueued - 1) * (lastStage2Millis - 1));
+        return sleepThroughCurves(linesQueued, lastStage2Millis, curvesPauseCapMillis);
+    }
+
+    /**
+     * The sleep through the curves queued behind one whose stage 2 has just begun: as long as ecm takes for the
+     * running one and all the queued ones but one, and a quarter of a curve more, at most {@code capMillis}. A
+     * curve's length is taken from ecm's {@code Step 2 took} for the last one: CPU time of stage 2 alone, cut to whole
+     * milliseconds, so no longer than the wall time a curve takes on a single-threaded ecm.
+     *
+     * <ul>
+     * <li>The quarter curve: the wake-up comes after the last curve slept through has ended, so one read brings its end
+     * and the start of the next in one piece. A sleep of the curves' length alone (less a millisecond a curve, as
+     * until 2026-12-05) woke up just before that end about half the time: a read that waited for the end, then one
+     * more for the rest of the burst, up to three wake-ups for that curve instead of one (strace; BENCHMARKS.md).</li>
+     * <li>The last queued line is left to spare: the sleep ends before ecm can have started it (the lines ahead of it
+     * take at least {@code linesQueued} curve lengths), so ecm never runs out of lines while this worker sleeps.</li>
+     * <li>Each wake-up of a thread costs this kind of machine more CPU than the work done with the lines it reads (a
+     * timed one as much as one by the pipe: measured both ways, BENCHMARKS.md).</li>
+     * </ul>
+     *
+     * @param linesQueued      lines behind the running one, 2 or more
+     * @param lastCurveMillis  the last curve's {@code Step 2 took}, 2 ms or more and under {@code capMillis}
+     */
+    static long sleepThroughCurves(int linesQueued, long lastCurveMillis, long capMillis) {
+        return Math.min(capMillis, (linesQueued - 1) * lastCurveMillis + Math.max(1, lastCurveMillis / 4));
     }
 
     /** The last curve was short enough to sleep through several (and long enough to measure: 2 ms or more). */

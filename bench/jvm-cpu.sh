@@ -19,7 +19,7 @@
 # bench/numbers-c80.txt; e.g. its first 3 lines for a run of long numbers that still ends in minutes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 B1="${1:-250000}"
 CURVES="${2:-40}"
 ROUNDS="${3:-1}"

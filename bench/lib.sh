@@ -15,3 +15,12 @@ cpu_ticks() {
   set -- $stat
   echo "$(( ${12} + ${13} )) $(( ${14} + ${15} ))"
 }
+
+# $2 - $1 in seconds, to the hundredth.
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# $1 / $2, to the thousandth.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+# Runs the command given and prints the seconds it took (its own output goes where the caller sends it).
+timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }

@@ -21,7 +21,7 @@
 # Every round's ratios come from that round alone (its own sum of stage times); the medians are reported.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 B1="${1:-balance}"
 CURVES="${2:-7}"
 B2="${3:-2e8}"

@@ -19,7 +19,7 @@
 # Usage: bench/python-pipeline.sh ECM_WRAPPER_DIR [ROUNDS (default 3)] [W (default 1)]; PYTHON=... picks the python.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 WRAPPER="${1:?usage: bench/python-pipeline.sh ECM_WRAPPER_DIR [ROUNDS] [W]}"
 ROUNDS="${2:-3}"
 W="${3:-1}"
@@ -51,9 +51,6 @@ ecmpipe_run() {
   "$ROOT/bin/ecmpipe" run --numbers-file "$OUT/numbers.txt" --no-gpu --b1 "$B1" --b2 "$1" --curves "$CURVES" \
     --stage2-workers "$W" --no-submit --work-dir "$2" >"$2.out" 2>"$2.err"
 }
-seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }
 # stage-2 curves the script's workers report ("Worker N completed (...) - C curves, ..."), and ecmpipe's results
 python_curves() { grep -o 'Worker [0-9]* completed.* - [0-9]* curves' "$1" | awk '{ s += $(NF - 1) } END { print s + 0 }'; }
 ecmpipe_curves() { grep -o '"stage2_curves":[0-9]*' "$1/results.jsonl" | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'; }

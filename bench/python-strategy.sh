@@ -20,7 +20,7 @@
 # The contestants take turns, ROUNDS times; medians are reported. About 40 s a round on a quiet 2-core machine.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 ROUNDS="${1:-3}"
 W="${2:-1}"
 B1=50000
@@ -73,9 +73,6 @@ ecmpipe_run() {
     --stage2-workers "$W" "$@" --no-submit --work-dir "$work" >"$work.out" 2>"$work.err"
 }
 
-seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }
 
 declare -A times
 for batch in balanced unbalanced; do

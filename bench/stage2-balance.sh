@@ -17,7 +17,7 @@
 # Each configuration runs ROUNDS times, taking turns; the medians are reported.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 CURVES="${1:-30}"
 B2="${2:-2e8}"
 ROUNDS="${3:-3}"
@@ -39,8 +39,6 @@ awk 'NR % 2 == 0' "$OUT/residues.sav" > "$OUT/even2.sav"
 
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 run_single() {
   ecm -resume "$OUT/residues.sav" "$B1" "$B2" >"$OUT/single.out"
@@ -66,7 +64,6 @@ stage2_wall() { # first started_at to last finished_at in the results file
     echo "$(date -d "$s" +%s.%N) $(date -d "$f" +%s.%N)"
   done | awk 'NR == 1 { a = $1; b = $2 } { if ($1 < a) a = $1; if ($2 > b) b = $2 } END { printf "%.2f", b - a }'
 }
-timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); seconds "$t0" "$t1"; }
 
 # the three runs take turns, ROUNDS times, so a slow spell of the shared machine hits all of them alike
 singles=(); splits=(); pipes=(); evens=(); walls=(); wall_ratios=(); pipe_ratios=(); even_ratios=(); split_ratios=()

@@ -10,7 +10,7 @@
 # Usage: bench/stage2-feed.sh [CURVES (default 200)] [B2 (default 1e7)] [ROUNDS (default 3)]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 CURVES="${1:-200}"
 B2="${2:-1e7}"
 ROUNDS="${3:-3}"
@@ -22,16 +22,16 @@ FAST=411025043543654484508854927905354508632943202035113153105607010040961840451
 echo "$FAST" | ecm -q -param 3 -save "$OUT/residues.sav" -c "$CURVES" "$B1" 0 >/dev/null
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'; }
+quietly_timed() { local t0 t1; t0=$(now); "$@" >/dev/null 2>&1; t1=$(now); seconds "$t0" "$t1"; }
 run_ecmpipe() {
   rm -rf "$OUT/work"
   "$ROOT/bin/ecmpipe" stage2 --resume "$OUT/residues.sav" --b2 "$B2" --workers 1 --no-submit --work-dir "$OUT/work"
 }
 ratios=()
 for round in $(seq "$ROUNDS"); do
-  single=$(seconds ecm -resume "$OUT/residues.sav" "$B1" "$B2")
-  pipe=$(seconds run_ecmpipe)
-  r=$(awk -v a="$pipe" -v b="$single" 'BEGIN { printf "%.3f", a / b }')
+  single=$(quietly_timed ecm -resume "$OUT/residues.sav" "$B1" "$B2")
+  pipe=$(quietly_timed run_ecmpipe)
+  r=$(ratio "$pipe" "$single")
   ratios+=("$r")
   echo "round $round: ecm -resume ${single}s, ecmpipe stage2 --workers 1 ${pipe}s, ratio $r"
 done

@@ -12,7 +12,7 @@
 # Usage: bench/stage2-jvm-cpu.sh [B2 (default 3e7)] [CURVES (default 400)] [ROUNDS (default 3)]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-. "$ROOT/bench/lib.sh" # now, median, cpu_ticks
+. "$ROOT/bench/lib.sh" # now, median, cpu_ticks, seconds, ratio, timed
 B2="${1:-3e7}"
 CURVES="${2:-400}"
 ROUNDS="${3:-3}"

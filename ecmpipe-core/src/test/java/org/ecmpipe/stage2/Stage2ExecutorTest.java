@@ -256,18 +256,19 @@ class Stage2ExecutorTest {
 
     @Test
     void withShortCurvesOneReadOfEcmsOutputBringsTheEndsOfSeveral() {
-        // curves of a few ms: after the first one the worker keeps up to 10 lines in ecm and, once a curve's stage 2
-        // has begun, sleeps as long as the queued ones take, so one wake-up reads several curves' ends. With one line
+        // curves of about 10 ms (B2=1e7; with 2e6 they took 1 to 6 ms on a fast machine, and a curve of 1 ms is too
+        // short to measure): after the first one the worker keeps up to 10 lines in ecm and, once a curve's stage 2
+        // has begun, sleeps through most of the queued ones, so one wake-up reads several curves' ends. With one line
         // queued a worker reads about twice a curve (the end of a curve, then the rest of the burst)
         List<Residue> some = residues.subList(0, 12);
         RecordingCurves curves = new RecordingCurves(some, -1);
         List<String> output = new CopyOnWriteArrayList<>();
-        long reads = runWorker(curves, BigInteger.valueOf(2_000_000), output, ResumeWorker.BURST_PAUSE_MILLIS);
+        long reads = runWorker(curves, BigInteger.valueOf(10_000_000), output, ResumeWorker.BURST_PAUSE_MILLIS);
 
         assertThat(output).filteredOn(l -> l.startsWith("Step 2 took")).hasSize(12);
         assertThat(curves.events).filteredOn(e -> e.startsWith("done"))
                 .containsExactly(IntStream.range(0, 12).mapToObj(i -> "done " + i + " COMPLETED").toArray(String[]::new));
-        // measured: 5 to 8 reads; 27 with one line queued and no sleep
+        // measured: 6 to 10 reads (5 to 9 with B2=2e6); 27 with one line queued and no sleep
         assertThat(reads).as("pipe reads for 12 curves").isLessThanOrEqualTo(16);
     }
 

@@ -51,11 +51,18 @@ ecmpipe_run() {
   "$ROOT/bin/ecmpipe" run --numbers-file "$OUT/numbers.txt" --no-gpu --b1 "$B1" --b2 "$1" --curves "$CURVES" \
     --stage2-workers "$W" --no-submit --work-dir "$2" >"$2.out" 2>"$2.err"
 }
-# stage-2 curves the script's workers report ("Worker N completed (...) - C curves, ..."), and ecmpipe's results
-python_curves() { grep -o 'Worker [0-9]* completed.* - [0-9]* curves' "$1" | awk '{ s += $(NF - 1) } END { print s + 0 }'; }
-ecmpipe_curves() { grep -o '"stage2_curves":[0-9]*' "$1/results.jsonl" | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'; }
+# stage-2 curves the script's workers report ("Worker N completed (no factor) - C curves, ..."; a worker that finds a
+# factor says it otherwise, and nothing is found in these numbers), and ecmpipe's results
+python_curves() {
+  { grep -o 'Worker [0-9]* completed.* - [0-9]* curves' "$1" 2>/dev/null || true; } | awk '{ s += $(NF - 1) } END { print s + 0 }'
+}
+ecmpipe_curves() {
+  { grep -o '"stage2_curves":[0-9]*' "$1/results.jsonl" 2>/dev/null || true; } | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'
+}
 
 declare -A times
+want=$((COUNT * CURVES))
+incomplete=0
 for round in $(seq "$ROUNDS"); do
   for batch in balanced unbalanced; do
     b2=$BALANCED_B2
@@ -69,8 +76,15 @@ for round in $(seq "$ROUNDS"); do
     fi
     times[$batch.python]+="$tp "
     times[$batch.ecmpipe]+="$te "
-    echo "round $round, $batch: run_batch_pipeline.py ${tp}s ($(python_curves "$d-python.log") stage-2 curves)," \
-      "ecmpipe ${te}s ($(ecmpipe_curves "$d-ecmpipe") stage-2 curves): ratio $(ratio "$te" "$tp")"
+    pc=$(python_curves "$d-python.log")
+    ec=$(ecmpipe_curves "$d-ecmpipe")
+    echo "round $round, $batch: run_batch_pipeline.py ${tp}s ($pc stage-2 curves), ecmpipe ${te}s ($ec stage-2" \
+      "curves): ratio $(ratio "$te" "$tp")"
+    if [ "$pc" != "$want" ] || [ "$ec" != "$want" ]; then
+      # a contestant that failed or stopped early would be timed as if it had done the work
+      echo "round $round, $batch: not every stage-2 curve ran (want $want each); see $d-python.log and $d-ecmpipe.err" >&2
+      incomplete=1
+    fi
   done
 done
 
@@ -85,3 +99,4 @@ for batch in balanced unbalanced; do
   [ "$batch" = unbalanced ] && goal="  (goal <= 0.80)"
   printf '  %-10s run_batch_pipeline.py %6.2fs  ecmpipe %6.2fs  ratio %s%s\n' "$batch" "$p" "$e" "$(ratio "$e" "$p")" "$goal"
 done
+[ "$incomplete" = 0 ] || { echo "some rounds did not run every curve: their times mean nothing" >&2; exit 1; }

@@ -73,7 +73,6 @@ ecmpipe_run() {
     --stage2-workers "$W" "$@" --no-submit --work-dir "$work" >"$work.out" 2>"$work.err"
 }
 
-
 declare -A times
 for batch in balanced unbalanced; do
   for who in python ecmpipe fixed; do times[$batch.$who]=""; done

@@ -433,8 +433,8 @@ final class ResumeWorker implements AutoCloseable {
      * wall time a curve takes on a single-threaded ecm.
      *
      * <ul>
-     * <li>The quarter curve: the first curve slept through (the running one) has surely ended when the worker wakes,
-     * so its read finds output waiting. A sleep of one curve's length (less a millisecond, as until 2026-12-05) woke
+     * <li>The quarter curve: the first curve slept through (the running one) has ended when the worker wakes, unless
+     * it runs over a quarter longer than the last one did, so its read finds output waiting. A sleep of one curve's length (less a millisecond, as until 2026-12-05) woke
      * up before that curve's end about half the time: a read that waited for the end, then one more for the rest of
      * the burst, up to three wake-ups for that curve instead of one (strace; BENCHMARKS.md).</li>
      * <li>The four fifths: when the worker reads the running curve's start, that curve has already run for up to a

@@ -101,6 +101,18 @@ final class FleetServer implements AutoCloseable {
     }
 
     /**
+     * Leases still marked active whose time has run out: a worker holding a lease renews it by heartbeat, so these were
+     * granted but never reached a worker (the server went down between committing the lease and sending the answer),
+     * and the server leases their curves again once they expire.
+     */
+    long leasesNeverReceived() {
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        return database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM work_leases WHERE status = 'active' AND expires_at <= :now").bind("now", now)
+                .mapTo(Long.class).one());
+    }
+
+    /**
      * No curve credited twice: each completed lease has exactly one stage-1 (B2 = 0) or whole (both) attempt, no
      * lease is still active, every residue was completed by exactly one stage-2 attempt, and each stage-1 attempt moved
      * at most its own curves to stage 2.

@@ -50,8 +50,11 @@ class Stage2ExecutorTest {
     @BeforeAll
     void stage1(@TempDir Path stage1Dir) throws Exception {
         ecm = RealEcm.probe(children);
-        // p12 is found by many curves at these bounds; p25 * p30 keep the cofactor composite
-        planted = PlantedNumbers.planted(77, 12, 25, 30);
+        // p12 is found by many curves at these bounds; p30 * p30 keep the cofactor composite. A p25, as here until
+        // 2026-12-05, can be found in stage 2 now and then (B2 up to 3e8): the cofactor left is prime, ecm then skips
+        // the number's later lines without a word, and a test counting completed curves fails by chance (the likely
+        // cause of 17 of 21 curves completed in one CI run)
+        planted = PlantedNumbers.planted(77, 12, 30, 30);
         residues = SingleCurveResidues.make(new CpuStage1Engine(ecm, children, 3), planted.n(), B1, CURVES, stage1Dir)
                 .stream().filter(r -> r.n().equals(planted.n())).toList(); // drop curves that found p12 in stage 1
         assertThat(residues).hasSizeGreaterThan(CURVES / 2);

@@ -41,7 +41,7 @@ for round in $(seq "$ROUNDS"); do
   : >"$OUT/samples-$round.txt"
   while kill -0 "$pid" 2>/dev/null; do
     sleep 0.25
-    t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+    t=$(seconds "$t0" "$(now)")
     read -r c k <<<"$(cpu_ticks "$pid")"
     [ "$c" -lt 0 ] && break
     echo "$t $c" >>"$OUT/samples-$round.txt"

@@ -69,9 +69,9 @@ for round in $(seq "$ROUNDS"); do
   pipeline_wall=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.3f", b - a }')
   command_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   n=$(wc -l < "$OUT/work/results.jsonl")
-  r=$(awk -v a="$pipeline_wall" -v b="$stages" 'BEGIN { printf "%.3f", a / b }')
-  rc=$(awk -v a="$command_wall" -v b="$stages" 'BEGIN { printf "%.3f", a / b }')
-  rb=$(awk -v a="$bound" -v b="$stages" 'BEGIN { printf "%.3f", a / b }')
+  r=$(ratio "$pipeline_wall" "$stages")
+  rc=$(ratio "$command_wall" "$stages")
+  rb=$(ratio "$bound" "$stages")
   ratios+=("$r"); cmd_ratios+=("$rc"); seqs+=("$stages"); pipes+=("$pipeline_wall"); bounds+=("$rb")
   echo "round $round: stage 1 ${s1sum}s + stage 2 ${s2sum}s = ${stages}s; pipelined ${pipeline_wall}s (ratio $r; best possible for these stage times $rb); whole command ${command_wall}s (ratio $rc)"
 done

@@ -39,7 +39,6 @@ awk 'NR % 2 == 0' "$OUT/residues.sav" > "$OUT/even2.sav"
 
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the timings
 
-
 run_single() {
   ecm -resume "$OUT/residues.sav" "$B1" "$B2" >"$OUT/single.out"
 }

@@ -35,7 +35,7 @@ for round in $(seq "$ROUNDS"); do
   at3=-1; t3=0; last=-1; lastT=0
   while kill -0 "$pid" 2>/dev/null; do
     sleep 0.2
-    t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+    t=$(seconds "$t0" "$(now)")
     read -r c _ <<<"$(cpu_ticks "$pid")"
     [ "$c" -lt 0 ] && break
     if [ "$at3" -lt 0 ] && awk -v t="$t" 'BEGIN { exit !(t >= 3) }'; then at3=$c; t3=$t; fi

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * residue line when they finish their last one, so a slow curve never leaves the others idle, and each keeps
  * the next lines queued in its ecm process (see {@link ResumeWorker}), so ecm never waits for this process between
  * curves. A new factor ends every worker at once (SIGKILL, with the output ecm printed before it died still read, so
- * the curves it finished count) unless the request asks to continue after a factor. When {@link #run} returns, none of its ecm processes is left running.
+ * the curves it finished count) unless the request asks to continue after a factor. When {@link #run} returns, none
+ * of its ecm processes is left running.
  */
 public final class Stage2Executor {
 

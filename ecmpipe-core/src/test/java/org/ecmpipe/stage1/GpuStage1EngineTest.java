@@ -39,7 +39,8 @@ class GpuStage1EngineTest {
     private Path script(String name, String text) throws java.io.IOException {
         Path path = dir.resolve(name);
         java.nio.file.Files.writeString(path, text);
-        java.nio.file.Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.setPosixFilePermissions(path,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return path;
     }
 

@@ -333,7 +333,8 @@ class Stage2ExecutorTest {
         assertThat(completed).as("each curve once").doesNotHaveDuplicates();
         assertThat(completed).as("one per Step 2 took ecm printed")
                 .hasSize((int) output.stream().filter(l -> l.startsWith("Step 2 took")).count());
-        assertThat(curves.completedAfterStop).as("the curve slept through and a line queued behind it").isGreaterThanOrEqualTo(2);
+        assertThat(curves.completedAfterStop).as("the curve slept through and a line queued behind it")
+                .isGreaterThanOrEqualTo(2);
         assertThat(completed).hasSizeLessThan(lines.size());
     }
 

@@ -318,14 +318,14 @@ class Stage2ExecutorTest {
 
     @Test
     void curvesEcmRanWhileItsWorkerSleptCountWhenTheRunStops() throws Exception {
-        // curves of some 20 ms, several lines in ecm and sleeps through several curves (a cap of 1 s instead of
-        // 100 ms): once ecm's pipe holds 1.5 curves' output that the worker has not read (it sleeps: the end of the
-        // curve it last saw start, and all of the next one), the run stops and kills ecm. Each curve ecm finished
-        // is reported completed (not left to run again), and only those
+        // curves of some 60 ms, several lines in ecm and sleeps through several curves (a cap of 1 s instead of
+        // 100 ms): once ecm's pipe holds, unread by the worker (it sleeps), enough output for two whole curves
+        // wherever the worker's last read ended, the run stops and kills ecm. Each curve ecm finished is reported
+        // completed (not left to run again), and only those
         List<Residue> lines = residues.subList(0, Math.min(16, residues.size()));
-        RecordingCurves curves = new RecordingCurves(lines, -1).stoppingWhenUnread(1.5);
+        RecordingCurves curves = new RecordingCurves(lines, -1).stoppingWhenTwoCurvesUnread();
         List<String> output = new CopyOnWriteArrayList<>();
-        runWorker(curves, BigInteger.valueOf(20_000_000L), output, ResumeWorker.BURST_PAUSE_MILLIS, 1000);
+        runWorker(curves, BigInteger.valueOf(100_000_000L), output, ResumeWorker.BURST_PAUSE_MILLIS, 1000);
         curves.stopper.join();
 
         assertThat(curves.endedAt).as("ecm was ended mid-run").isPositive();
@@ -391,10 +391,11 @@ class Stage2ExecutorTest {
         private volatile Process process;
         private int stopAtStage2Start = -1;
         private long stopDelayMillis;
-        private double stopWhenUnreadCurves;
-        /** The fewest bytes of output from one Step 2 took to the next (one curve's), once two have been seen. */
-        private volatile long bytesPerCurve = Long.MAX_VALUE;
-        private long bytesSinceStep2 = -1;
+        private boolean stopWhenTwoCurvesUnread;
+        /** The most bytes of output up to a Step 2 took from the one before (one curve's) seen so far. */
+        private volatile long mostBytesPerCurve;
+        /** Bytes of output since the last Step 2 took (from ecm's first line, for the first curve). */
+        private long bytesSinceStep2;
         private int step2Lines;
         private int stage2Starts;
         private volatile boolean stopping;
@@ -421,12 +422,17 @@ class Stage2ExecutorTest {
         }
 
         /**
-         * Stops the run and kills ecm once its stdout pipe holds as many bytes as {@code curves} curves print (the
-         * fewest seen from one Step 2 took to the next), unread by the worker; watched from another thread from the
-         * second curve's end on, for at most 10 s.
+         * Stops the run and kills ecm once its stdout pipe holds, unread by the worker, as many bytes as any two curves
+         * print, so that at least two curve ends are in it wherever the worker's last read stopped; watched from
+         * another thread from the first curve's end on (the worker's first long sleep comes right after it), for at
+         * most 10 s. A curve prints from one Step 2 took to the next: the sentinel's echo and the next line's start
+         * (the first one: ecm's banner instead of an echo, a little longer), and, when it finds the p12, three lines
+         * more (under 200 bytes), so the bound is twice the most seen so far plus twice 200. Until 2026-12-05 it was
+         * 1.5 times the fewest seen, watched from the second curve's end: a curve that found the p12 could fill that
+         * without a second end, and the first sleep could pass unwatched; the test failed about 1 run in 8.
          */
-        RecordingCurves stoppingWhenUnread(double curves) {
-            this.stopWhenUnreadCurves = curves;
+        RecordingCurves stoppingWhenTwoCurvesUnread() {
+            this.stopWhenTwoCurvesUnread = true;
             return this;
         }
 
@@ -468,20 +474,18 @@ class Stage2ExecutorTest {
                 process.destroyForcibly();
                 process.onExit().join();
             }
-            if (bytesSinceStep2 >= 0 && !line.startsWith("stderr")) {
+            if (!line.startsWith("stderr")) {
                 bytesSinceStep2 += line.length() + 1;
             }
             if (line.startsWith("Step 2 took ")) {
-                if (bytesSinceStep2 > 0) {
-                    bytesPerCurve = Math.min(bytesPerCurve, bytesSinceStep2);
-                }
+                mostBytesPerCurve = Math.max(mostBytesPerCurve, bytesSinceStep2);
                 bytesSinceStep2 = 0;
-                if (++step2Lines == 2 && stopWhenUnreadCurves > 0) {
+                if (++step2Lines == 1 && stopWhenTwoCurvesUnread) {
                     Process p = process;
                     stopper = Thread.ofPlatform().start(() -> {
                         long giveUp = System.nanoTime() + 10_000_000_000L;
                         try {
-                            while (p.getInputStream().available() < stopWhenUnreadCurves * bytesPerCurve
+                            while (p.getInputStream().available() < 2 * (mostBytesPerCurve + 200)
                                     && System.nanoTime() < giveUp) {
                                 Thread.sleep(2);
                             }

@@ -62,6 +62,11 @@ final class ResumeWorker implements AutoCloseable {
     private final int id;
     private final long burstPauseMillis;
     private final long curvesPauseCapMillis;
+    /**
+     * The longest sleep in this run: {@link #curvesPauseCapMillis}, and at most half the curve timeout, so that a
+     * sleep never outlasts the watchdog's deadline for a curve that has ended (its end unread while the worker sleeps).
+     */
+    private long pauseCapMillis;
     private final List<String> command;
     private final boolean streaming;
     private final ChildProcesses children;
@@ -133,6 +138,7 @@ final class ResumeWorker implements AutoCloseable {
                  OutputSink sink, long burstPauseMillis, long curvesPauseCapMillis) {
         this.burstPauseMillis = burstPauseMillis;
         this.curvesPauseCapMillis = curvesPauseCapMillis;
+        this.pauseCapMillis = curvesPauseCapMillis;
         this.id = id;
         this.command = List.copyOf(command);
         this.streaming = streaming;
@@ -147,6 +153,7 @@ final class ResumeWorker implements AutoCloseable {
      * @throws CannotStart when ecm cannot be started (naming the curve it was started for, which did not run)
      */
     void runAll(Curves curves, Duration timeout) throws CannotStart {
+        pauseCapMillis = Math.min(curvesPauseCapMillis, timeout.toMillis() / 2);
         // curves sent (or to be sent) to the current process, the running one first
         List<Curve> queue = new ArrayList<>(2);
         int written = 0;
@@ -415,25 +422,26 @@ final class ResumeWorker implements AutoCloseable {
 
     /**
      * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for all but one of the lines queued
-     * behind it, at most {@link #CURVES_PAUSE_CAP_MILLIS} (in production). A curve's length is taken from ecm's
+     * behind it, at most {@link #pauseCapMillis} (100 ms in production, or half the curve timeout when that is shorter:
+     * a sleep never outlasts the watchdog's deadline for a curve that has ended). A curve's length is taken from ecm's
      * {@code Step 2 took} for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no
      * longer than the wall time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so
      * ecm does not run out of lines while this worker sleeps, and one wake-up reads the ends of all the curves done
      * meanwhile: each wake-up of a thread costs this kind of machine more CPU than the work done with the lines it
      * reads (a timed one as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at once) before the
-     * first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or
-     * longer (a sleep would wake up before the curve ends: a wake-up more rather than fewer).
+     * first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or longer
+     * (a sleep would wake up before the curve ends: a wake-up more rather than fewer).
      */
     private long curvesPauseMillis() {
         if (!shortCurves() || linesQueued < 2) {
             return 0;
         }
-        return Math.min(curvesPauseCapMillis, (linesQueued - 1) * (lastStage2Millis - 1));
+        return Math.min(pauseCapMillis, (linesQueued - 1) * (lastStage2Millis - 1));
     }
 
     /** The last curve was short enough to sleep through several (and long enough to measure: 2 ms or more). */
     private boolean shortCurves() {
-        return lastStage2Millis >= 2 && lastStage2Millis < curvesPauseCapMillis;
+        return lastStage2Millis >= 2 && lastStage2Millis < pauseCapMillis;
     }
 
     /**
@@ -449,7 +457,7 @@ final class ResumeWorker implements AutoCloseable {
         // few hundred: with both counted per line, neither pipe fills
         int byBytes = (int) (MAX_BYTES_IN_ECM / (2L * running.residue().line().length() + 512));
         return (int) Math.max(2, Math.min(Math.min(MAX_LINES_IN_ECM, byBytes),
-                curvesPauseCapMillis / (lastStage2Millis - 1) + 2));
+                pauseCapMillis / (lastStage2Millis - 1) + 2));
     }
 
     private CurveOutcome finished(boolean completed, Sigma sigma, BigInteger b2, List<FoundFactor> factors) {

@@ -317,6 +317,27 @@ class Stage2ExecutorTest {
     }
 
     @Test
+    void aWorkersSleepThroughShortCurvesNeverOutlastsTheCurveTimeout() {
+        // curves of some 20 ms, up to 10 lines in ecm and a cap of 1 s on a sleep: without a bound from the timeout
+        // the worker would sleep through about 7 curves (four fifths of 9 queued), and a timeout of 6 curves would
+        // pass while the ended curve's Step 2 took waits unread: the watchdog would end ecm (as a CI run of a
+        // shorter-timeout test once did). Sleeping at most half the timeout, every curve completes
+        BigInteger b2 = BigInteger.valueOf(20_000_000L);
+        List<String> timing = new CopyOnWriteArrayList<>();
+        runWorker(new RecordingCurves(residues.subList(0, 3), -1), b2, timing);
+        long curveMillis = Math.max(10, timing.stream().filter(l -> l.startsWith("Step 2 took "))
+                .mapToLong(l -> Long.parseLong(l.substring(12).replaceAll("\\D", ""))).max().orElseThrow());
+        Duration timeout = Duration.ofMillis(6 * curveMillis);
+        List<Residue> lines = residues.subList(0, Math.min(16, residues.size()));
+        RecordingCurves curves = new RecordingCurves(lines, -1);
+        runWorker(curves, b2, new CopyOnWriteArrayList<>(), ResumeWorker.BURST_PAUSE_MILLIS, 1000, timeout);
+
+        assertThat(curves.events).as("a curve of %d ms under a timeout of %s", curveMillis, timeout)
+                .filteredOn(e -> e.startsWith("done ")).hasSize(lines.size())
+                .allSatisfy(e -> assertThat(e).endsWith(" COMPLETED"));
+    }
+
+    @Test
     void curvesEcmRanWhileItsWorkerSleptCountWhenTheRunStops() throws Exception {
         // curves of some 60 ms, several lines in ecm and sleeps through several curves (a cap of 1 s instead of
         // 100 ms): once ecm's pipe holds, unread by the worker (it sleeps), enough output for two whole curves
@@ -365,13 +386,18 @@ class Stage2ExecutorTest {
 
     private long runWorker(RecordingCurves curves, BigInteger b2, List<String> output, long burstPauseMillis,
                            long curvesPauseCapMillis) {
+        return runWorker(curves, b2, output, burstPauseMillis, curvesPauseCapMillis, Duration.ofMinutes(2));
+    }
+
+    private long runWorker(RecordingCurves curves, BigInteger b2, List<String> output, long burstPauseMillis,
+                           long curvesPauseCapMillis, Duration curveTimeout) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             ResumeWorker worker = new ResumeWorker(1, EcmCommand.resumeFromStdin(ecm, B1, b2), true, children, timer, (w, line) -> {
                 output.add(line);
                 curves.saw(line);
             }, burstPauseMillis, curvesPauseCapMillis);
-            worker.runAll(curves, Duration.ofMinutes(2));
+            worker.runAll(curves, curveTimeout);
             return worker.pipeReads();
         } catch (ResumeWorker.CannotStart e) {
             throw new AssertionError(e);

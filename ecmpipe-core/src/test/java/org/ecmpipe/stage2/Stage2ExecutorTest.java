@@ -43,6 +43,15 @@ class Stage2ExecutorTest {
     private EcmBinary ecm;
     private PlantedNumbers.Planted planted;
     private List<Residue> residues;
+    /**
+     * Residues of a number with no factor these bounds find, for the tests of timing and pacing: every curve prints
+     * the same lines and takes about as long. Some curves of {@link #residues} find the p12 at the very start of stage
+     * 2 (Step 2 took 1ms), and print three lines more when they find it at all: a test that timed such a curve, or
+     * killed ecm as one began, failed now and then (a watchdog timeout calibrated on it, a curve that ended before
+     * the kill meant for it).
+     */
+    private List<Residue> quietResidues;
+    private PlantedNumbers.Planted quiet;
 
     @TempDir
     Path dir;
@@ -58,6 +67,10 @@ class Stage2ExecutorTest {
         residues = SingleCurveResidues.make(new CpuStage1Engine(ecm, children, 3), planted.n(), B1, CURVES, stage1Dir)
                 .stream().filter(r -> r.n().equals(planted.n())).toList(); // drop curves that found p12 in stage 1
         assertThat(residues).hasSizeGreaterThan(CURVES / 2);
+        quiet = PlantedNumbers.planted(78, 36, 36);
+        quietResidues = SingleCurveResidues.make(new CpuStage1Engine(ecm, children, 3), quiet.n(), B1, CURVES,
+                stage1Dir.resolve("quiet"));
+        assertThat(quietResidues).hasSize(CURVES).allSatisfy(r -> assertThat(r.n()).isEqualTo(quiet.n()));
     }
 
     @AfterEach
@@ -226,20 +239,20 @@ class Stage2ExecutorTest {
         // the timeout is 4 times one curve (with its process start) timed on this machine now, so a slow machine
         // does not end a curve for being slow, and the 13 or more curves together still run over 3 times it
         BigInteger b2 = BigInteger.valueOf(100_000_000);
-        Stage2Result one = new Stage2Executor(ecm, children).run(new Stage2Request(planted.n(), B1, b2,
-                residues.subList(0, 1), 1, true, 0, Duration.ofMinutes(2), List.of()), Stage2Listener.NONE);
+        Stage2Result one = new Stage2Executor(ecm, children).run(new Stage2Request(quiet.n(), B1, b2,
+                quietResidues.subList(0, 1), 1, true, 0, Duration.ofMinutes(2), List.of()), Stage2Listener.NONE);
         Duration timeout = one.elapsed().multipliedBy(4);
-        Stage2Request request = new Stage2Request(planted.n(), B1, b2, residues, 1, true, 0, timeout, List.of());
+        Stage2Request request = new Stage2Request(quiet.n(), B1, b2, quietResidues, 1, true, 0, timeout, List.of());
         Stage2Result result = new Stage2Executor(ecm, children).run(request, Stage2Listener.NONE);
         assertThat(result.elapsed()).as("the curves together must outlast the timeout for this to test anything")
                 .isGreaterThan(timeout.multipliedBy(3).dividedBy(2));
         assertThat(result.failures()).isEmpty();
-        assertThat(result.curvesCompleted()).isEqualTo(residues.size());
+        assertThat(result.curvesCompleted()).isEqualTo(quietResidues.size());
     }
 
     @Test
     void eachWorkerKeepsTheNextLinesQueuedInEcm() {
-        List<Residue> some = residues.subList(0, 6);
+        List<Residue> some = quietResidues.subList(0, 6);
         RecordingCurves curves = new RecordingCurves(some, -1);
         List<String> output = new CopyOnWriteArrayList<>();
         // curves of 11 to 14 ms here (2 to 25 would do): with B2=2e6 they took 1 or 2 ms on a fast machine, and after
@@ -263,7 +276,7 @@ class Stage2ExecutorTest {
         // short to measure): after the first one the worker keeps up to 10 lines in ecm and, once a curve's stage 2
         // has begun, sleeps through most of the queued ones, so one wake-up reads several curves' ends. With one line
         // queued a worker reads about twice a curve (the end of a curve, then the rest of the burst)
-        List<Residue> some = residues.subList(0, 12);
+        List<Residue> some = quietResidues.subList(0, 12);
         RecordingCurves curves = new RecordingCurves(some, -1);
         List<String> output = new CopyOnWriteArrayList<>();
         long reads = runWorker(curves, BigInteger.valueOf(10_000_000), output, ResumeWorker.BURST_PAUSE_MILLIS);
@@ -279,7 +292,7 @@ class Stage2ExecutorTest {
     void theLinesQueuedBehindAKilledCurveRunOnceOnTheNextProcess() {
         // ecm is killed as curve 1 begins (curves of some 20-30 ms: the worker reads curve 1's start with curve 0's
         // end, and by then it has queued as many lines as outlast a sleep behind it: 5 or so)
-        List<Residue> some = residues.subList(0, 10);
+        List<Residue> some = quietResidues.subList(0, 10);
         RecordingCurves curves = new RecordingCurves(some, 1);
         List<String> output = new CopyOnWriteArrayList<>();
         runWorker(curves, BigInteger.valueOf(20_000_000L), output);
@@ -306,7 +319,7 @@ class Stage2ExecutorTest {
         // curves of some 20-30 ms: from the fourth one on the worker sleeps about 90 ms at a time; 10 ms into such a sleep
         // the run stops and ends ecm (as a factor found by another worker does), and the worker must be done at
         // once, not when its sleep is over
-        RecordingCurves curves = new RecordingCurves(residues.subList(0, 12), -1).stoppingAtStage2Start(4, 10);
+        RecordingCurves curves = new RecordingCurves(quietResidues.subList(0, 12), -1).stoppingAtStage2Start(4, 10);
         runWorker(curves, BigInteger.valueOf(20_000_000L), new CopyOnWriteArrayList<>());
         long afterMillis = (System.nanoTime() - curves.endedAt) / 1_000_000;
 
@@ -324,11 +337,11 @@ class Stage2ExecutorTest {
         // shorter-timeout test once did). Sleeping at most half the timeout, every curve completes
         BigInteger b2 = BigInteger.valueOf(20_000_000L);
         List<String> timing = new CopyOnWriteArrayList<>();
-        runWorker(new RecordingCurves(residues.subList(0, 3), -1), b2, timing);
+        runWorker(new RecordingCurves(quietResidues.subList(0, 3), -1), b2, timing);
         long curveMillis = Math.max(10, timing.stream().filter(l -> l.startsWith("Step 2 took "))
                 .mapToLong(l -> Long.parseLong(l.substring(12).replaceAll("\\D", ""))).max().orElseThrow());
         Duration timeout = Duration.ofMillis(6 * curveMillis);
-        List<Residue> lines = residues.subList(0, Math.min(16, residues.size()));
+        List<Residue> lines = quietResidues.subList(0, Math.min(16, quietResidues.size()));
         RecordingCurves curves = new RecordingCurves(lines, -1);
         runWorker(curves, b2, new CopyOnWriteArrayList<>(), ResumeWorker.BURST_PAUSE_MILLIS, 1000, timeout);
 
@@ -343,7 +356,7 @@ class Stage2ExecutorTest {
         // 100 ms): once ecm's pipe holds, unread by the worker (it sleeps), enough output for two whole curves
         // wherever the worker's last read ended, the run stops and kills ecm. Each curve ecm finished is reported
         // completed (not left to run again), and only those
-        List<Residue> lines = residues.subList(0, Math.min(16, residues.size()));
+        List<Residue> lines = quietResidues.subList(0, Math.min(16, quietResidues.size()));
         RecordingCurves curves = new RecordingCurves(lines, -1).stoppingWhenTwoCurvesUnread();
         List<String> output = new CopyOnWriteArrayList<>();
         runWorker(curves, BigInteger.valueOf(100_000_000L), output, ResumeWorker.BURST_PAUSE_MILLIS, 1000);
@@ -367,7 +380,7 @@ class Stage2ExecutorTest {
         // when curves are shorter than the pause). The pause is 50 ms here instead of 2, so that a loaded machine
         // pausing ecm mid-burst does not add reads. Measured: 5 reads; 43 with the pacing taken out; 11 a curve in
         // a warmed-up run before it (strace)
-        List<Residue> some = residues.subList(0, 8);
+        List<Residue> some = quietResidues.subList(0, 8);
         RecordingCurves curves = new RecordingCurves(some, -1);
         List<String> output = new CopyOnWriteArrayList<>();
         long reads = runWorker(curves, BigInteger.valueOf(2_000_000), output, 50);
@@ -452,10 +465,11 @@ class Stage2ExecutorTest {
          * print, so that at least two curve ends are in it wherever the worker's last read stopped; watched from
          * another thread from the first curve's end on (the worker's first long sleep comes right after it), for at
          * most 10 s. A curve prints from one Step 2 took to the next: the sentinel's echo and the next line's start
-         * (the first one: ecm's banner instead of an echo, a little longer), and, when it finds the p12, three lines
-         * more (under 200 bytes), so the bound is twice the most seen so far plus twice 200. Until 2026-12-05 it was
-         * 1.5 times the fewest seen, watched from the second curve's end: a curve that found the p12 could fill that
-         * without a second end, and the first sleep could pass unwatched; the test failed about 1 run in 8.
+         * (the first one: ecm's banner instead of an echo, a little longer); a curve that finds a factor prints three
+         * lines more (under 200 bytes), so the bound is twice the most seen so far plus twice 200. Until 2026-12-05
+         * it was 1.5 times the fewest seen, watched from the second curve's end, with curves that found the p12 now
+         * and then: such a curve could fill that without a second end, and the first sleep could pass unwatched; the
+         * test failed about 1 run in 8.
          */
         RecordingCurves stoppingWhenTwoCurvesUnread() {
             this.stopWhenTwoCurvesUnread = true;

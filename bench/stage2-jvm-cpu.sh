@@ -5,7 +5,9 @@
 #
 # Prints, per round and as medians: the run's wall time, the JVM's CPU-seconds from 3 s to the end, per minute of
 # wall and per 100 curves (the curves are the same work every round, so that figure compares builds even when the
-# machine's speed changes between rounds). With curves shorter than 100 ms a worker keeps several lines in ecm and
+# machine's speed changes between rounds), and the stage-2 worker thread's wake-ups per curve (its voluntary context
+# switches, /proc/<pid>/task/<tid>/status, over the whole run: each costs this kind of machine more CPU than what the
+# thread does with the lines it reads). With curves shorter than 100 ms a worker keeps several lines in ecm and
 # reads ecm's output once for several curves (ResumeWorker); B2 sets the curve length: 3e7 is about 35 ms a
 # curve here, 1e8 about 80 ms (a sleep covers one curve or so), 3e8 about 150 ms (no sleeping: a wake-up a curve).
 #
@@ -25,7 +27,7 @@ echo "$FAST" | ecm -q -param 3 -save "$OUT/residues.sav" -c "$CURVES" "$B1" 0 >/
 "$ROOT/bin/ecmpipe" --version >/dev/null # build the jar now, outside the measurement
 TCK=$(getconf CLK_TCK)
 
-walls=(); cpus=(); perMin=(); per100=()
+walls=(); cpus=(); perMin=(); per100=(); wakes=()
 for round in $(seq "$ROUNDS"); do
   rm -rf "$OUT/work"
   t0=$(now)
@@ -33,8 +35,14 @@ for round in $(seq "$ROUNDS"); do
     --work-dir "$OUT/work" >"$OUT/run.out" 2>"$OUT/run.err" &
   pid=$!
   at3=-1; t3=0; last=-1; lastT=0
+  declare -A switches=()
   while kill -0 "$pid" 2>/dev/null; do
     sleep 0.2
+    for task in /proc/"$pid"/task/*; do
+      [ "$(cat "$task/comm" 2>/dev/null)" = stage2-worker-1 ] || continue
+      v=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$task/status" 2>/dev/null) || continue
+      [ -n "$v" ] && switches[${task##*/}]=$v
+    done
     t=$(seconds "$t0" "$(now)")
     read -r c _ <<<"$(cpu_ticks "$pid")"
     [ "$c" -lt 0 ] && break
@@ -50,10 +58,14 @@ for round in $(seq "$ROUNDS"); do
   # the curves run from 3 s to the end: the whole run's curves times the share of its wall time after 3 s
   # (start-up takes well under 3 s, so this slightly undercounts them and overstates the per-curve cost)
   p100=$(awk -v c="$cpu" -v n="$CURVES" -v a="$t3" -v b="$lastT" 'BEGIN { printf "%.3f", c / (n * (b - a) / b) * 100 }')
-  walls+=("$lastT"); cpus+=("$cpu"); perMin+=("$pm"); per100+=("$p100")
-  echo "round $round: run ${lastT}s; JVM CPU from 3 s to the end ${cpu}s: ${pm}s per minute, ${p100}s per 100 curves"
+  total=0; for tid in "${!switches[@]}"; do total=$((total + switches[$tid])); done
+  wake=$(ratio "$total" "$CURVES")
+  walls+=("$lastT"); cpus+=("$cpu"); perMin+=("$pm"); per100+=("$p100"); wakes+=("$wake")
+  echo "round $round: run ${lastT}s; JVM CPU from 3 s to the end ${cpu}s: ${pm}s per minute, ${p100}s per 100 curves;" \
+    "worker wake-ups ${wake} per curve"
 done
 echo "ecmpipe stage2 --workers 1 JVM CPU, $(nproc) cores, $CURVES curves on a c80, B1=$B1, B2=$B2, median of $ROUNDS round(s):"
 echo "  run                : $(median "${walls[@]}") s"
 echo "  JVM from 3 s       : $(median "${cpus[@]}") CPU-s, $(median "${perMin[@]}") CPU-s per minute (goal <= 0.3 in steady state)"
 echo "  per 100 curves     : $(median "${per100[@]}") CPU-s (compare builds with this one)"
+echo "  worker wake-ups    : $(median "${wakes[@]}") per curve"

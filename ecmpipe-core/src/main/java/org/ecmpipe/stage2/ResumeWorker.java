@@ -421,14 +421,8 @@ final class ResumeWorker implements AutoCloseable {
     }
 
     /**
-     * How long to sleep once a curve's stage 2 has begun: as long as ecm takes for all but one of the lines queued
-     * behind it, at most {@link #pauseCapMillis} (100 ms in production, or half the curve timeout when that is shorter:
-     * a sleep never outlasts the watchdog's deadline for a curve that has ended). A curve's length is taken from ecm's
-     * {@code Step 2 took} for the last one, less a millisecond (ecm truncates it to whole ms); it is CPU time, so no
-     * longer than the wall time the curve takes on a single-threaded ecm. One whole queued curve is left to spare, so
-     * ecm does not run out of lines while this worker sleeps, and one wake-up reads the ends of all the curves done
-     * meanwhile: each wake-up of a thread costs this kind of machine more CPU than the work done with the lines it
-     * reads (a timed one as much as one by the pipe: measured both ways, BENCHMARKS.md). 0 (read at once) before the
+     * How long to sleep once a curve's stage 2 has begun (see {@link #sleepThroughCurves}), at most
+     * {@link #pauseCapMillis} (100 ms, or half the curve timeout when that is shorter). 0 (read at once) before the
      * first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or longer
      * (a sleep would wake up before the curve ends: a wake-up more rather than fewer).
      */
@@ -436,7 +430,38 @@ final class ResumeWorker implements AutoCloseable {
         if (!shortCurves() || linesQueued < 2) {
             return 0;
         }
-        return Math.min(pauseCapMillis, (linesQueued - 1) * (lastStage2Millis - 1));
+        return sleepThroughCurves(linesQueued, lastStage2Millis, pauseCapMillis);
+    }
+
+    /**
+     * The sleep through the curves queued behind one whose stage 2 has just begun, {@code linesQueued} of them: as long
+     * as ecm takes for the running curve and all the queued ones but one, and a quarter of a curve more; at most four
+     * fifths of what the queued lines take, and at most {@code capMillis}. A curve's length is taken from ecm's
+     * {@code Step 2 took} for the last one: CPU time of stage 2 alone, cut to whole milliseconds, so no longer than the
+     * wall time a curve takes on a single-threaded ecm.
+     *
+     * <ul>
+     * <li>The quarter curve: the first curve slept through (the running one) has ended when the worker wakes, unless
+     * it runs over a quarter longer than the last one did, so its read finds output waiting. A sleep of one curve's
+     * length (less a millisecond, as until 2026-12-05) woke up before that curve's end about half the time: a read
+     * that waited for the end, then one more for the rest of the burst, up to three wake-ups for that curve instead
+     * of one (strace; BENCHMARKS.md).</li>
+     * <li>The four fifths: when the worker reads the running curve's start, that curve has already run for up to a
+     * curve's length, so ecm has at least {@code linesQueued} curve lengths of work left; sleeping no more than four
+     * fifths of that, ecm runs out of lines before the worker wakes only if its curves run over a fifth faster than the
+     * last one did.</li>
+     * <li>The cap bounds how late a factor is read, and keeps a sleep within the curve timeout. Each wake-up of a
+     * thread costs this kind of machine more CPU than the work done with the lines it reads (a timed one as much as
+     * one by the pipe: measured both ways, BENCHMARKS.md), hence sleeping through several short curves at all.</li>
+     * </ul>
+     *
+     * @param linesQueued      lines behind the running one, 2 or more
+     * @param lastCurveMillis  the last curve's {@code Step 2 took}, 2 ms or more and under {@code capMillis}
+     */
+    static long sleepThroughCurves(int linesQueued, long lastCurveMillis, long capMillis) {
+        long throughAllButOne = (linesQueued - 1) * lastCurveMillis + Math.max(1, lastCurveMillis / 4);
+        long fourFifthsOfQueued = 4 * linesQueued * lastCurveMillis / 5;
+        return Math.min(capMillis, Math.min(throughAllButOne, fourFifthsOfQueued));
     }
 
     /** The last curve was short enough to sleep through several (and long enough to measure: 2 ms or more). */

@@ -63,8 +63,8 @@ final class ResumeWorker implements AutoCloseable {
     private final long burstPauseMillis;
     private final long curvesPauseCapMillis;
     /**
-     * The longest sleep in this run: {@link #curvesPauseCapMillis}, and at most half the curve timeout, so that a
-     * sleep never outlasts the watchdog's deadline for a curve that has ended (its end unread while the worker sleeps).
+     * The longest sleep in this run: {@link #curvesPauseCapMillis}, and at most half the curve timeout (the runs'
+     * timeouts are 1 s or more, so this bites only in tests; see {@link #curvesPauseMillis} for the deadline itself).
      */
     private long pauseCapMillis;
     private final List<String> command;
@@ -422,15 +422,22 @@ final class ResumeWorker implements AutoCloseable {
 
     /**
      * How long to sleep once a curve's stage 2 has begun (see {@link #sleepThroughCurves}), at most
-     * {@link #pauseCapMillis} (100 ms, or half the curve timeout when that is shorter). 0 (read at once) before the
-     * first curve, with fewer than 2 lines queued, with curves under 2 ms, and with curves as long as the cap or longer
-     * (a sleep would wake up before the curve ends: a wake-up more rather than fewer).
+     * {@link #pauseCapMillis} (100 ms, or half the curve timeout when that is shorter) and at most half the time left
+     * before the watchdog's deadline for the running curve (set when the worker began reading it: a slow start of
+     * ecm or of this thread has used some of it), so that a sleep does not outlast the deadline of a curve that has
+     * ended. 0 (read at once) before the first curve, with fewer than 2 lines queued, with curves under 2 ms, and with
+     * curves as long as the cap or longer (a sleep would wake up before the curve ends: a wake-up more rather than
+     * fewer).
      */
     private long curvesPauseMillis() {
         if (!shortCurves() || linesQueued < 2) {
             return 0;
         }
-        return sleepThroughCurves(linesQueued, lastStage2Millis, pauseCapMillis);
+        long leftMillis;
+        synchronized (watchdogLock) {
+            leftMillis = watched == null ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
+        }
+        return Math.max(0, Math.min(sleepThroughCurves(linesQueued, lastStage2Millis, pauseCapMillis), leftMillis / 2));
     }
 
     /**

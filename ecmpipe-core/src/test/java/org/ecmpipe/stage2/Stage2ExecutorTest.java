@@ -1,6 +1,7 @@
 package org.ecmpipe.stage2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -316,8 +317,8 @@ class Stage2ExecutorTest {
 
     @Test
     void aWorkerSleepingThroughCurvesWakesUpWhenItsEcmIsEnded() throws Exception {
-        // curves of some 20-30 ms: from the fourth one on the worker sleeps about 90 ms at a time; 10 ms into such a sleep
-        // the run stops and ends ecm (as a factor found by another worker does), and the worker must be done at
+        // curves of some 20-30 ms: once the first has ended the worker sleeps through several at a time (up to
+        // 100 ms); 10 ms after the fourth curve's stage 2 begins, most likely in such a sleep, the run stops and ends ecm (as a factor found by another worker does), and the worker must be done at
         // once, not when its sleep is over
         RecordingCurves curves = new RecordingCurves(quietResidues.subList(0, 12), -1).stoppingAtStage2Start(4, 10);
         runWorker(curves, BigInteger.valueOf(20_000_000L), new CopyOnWriteArrayList<>());
@@ -332,15 +333,20 @@ class Stage2ExecutorTest {
     @Test
     void aWorkersSleepThroughShortCurvesNeverOutlastsTheCurveTimeout() {
         // curves of some 20 ms, up to 10 lines in ecm and a cap of 1 s on a sleep: without a bound from the timeout
-        // the worker would sleep through about 7 curves (four fifths of 9 queued), and a timeout of 6 curves would
-        // pass while the ended curve's Step 2 took waits unread: the watchdog would end ecm (as a CI run of a
-        // shorter-timeout test once did). Sleeping at most half the timeout, every curve completes
+        // the worker would sleep through about 7 curves (four fifths of 9 queued), and a timeout of 5 curves would
+        // pass while it sleeps: the watchdog would end ecm, and the curve running then would be reported timed out
+        // though it was well within its time (as in a CI run of a shorter-timeout test). Sleeping at most half the
+        // time left to the deadline, every curve completes
         BigInteger b2 = BigInteger.valueOf(20_000_000L);
         List<String> timing = new CopyOnWriteArrayList<>();
         runWorker(new RecordingCurves(quietResidues.subList(0, 3), -1), b2, timing);
-        long curveMillis = Math.max(10, timing.stream().filter(l -> l.startsWith("Step 2 took "))
-                .mapToLong(l -> Long.parseLong(l.substring(12).replaceAll("\\D", ""))).max().orElseThrow());
-        Duration timeout = Duration.ofMillis(6 * curveMillis);
+        long curveMillis = timing.stream().filter(l -> l.startsWith("Step 2 took "))
+                .mapToLong(l -> Long.parseLong(l.substring(12).replaceAll("\\D", ""))).min().orElseThrow();
+        assumeThat(curveMillis).as("curves long enough to time (Step 2 took, ms)").isGreaterThanOrEqualTo(4);
+        Duration timeout = Duration.ofMillis(5 * curveMillis);
+        // what this tests: curves as short as the shortest timed would make an unbounded sleep outlast the timeout
+        assertThat(ResumeWorker.sleepThroughCurves(ResumeWorker.MAX_LINES_IN_ECM - 1, curveMillis, 1000))
+                .isGreaterThan(timeout.toMillis());
         List<Residue> lines = quietResidues.subList(0, Math.min(16, quietResidues.size()));
         RecordingCurves curves = new RecordingCurves(lines, -1);
         runWorker(curves, b2, new CopyOnWriteArrayList<>(), ResumeWorker.BURST_PAUSE_MILLIS, 1000, timeout);
